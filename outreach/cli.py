@@ -1,0 +1,113 @@
+"""Command line: parse arguments, call the library once, map errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .errors import OutreachError
+
+EXIT_OK, EXIT_RENDER, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+Build print-ready PDF handouts and an editable PowerPoint deck from the campaign
+in content/. With no command, builds everything into output/<locale>/.
+
+commands:
+  build    render the products (the default)
+  check    validate the content only; fast, renders nothing
+  schema   regenerate content/schema/*.json from the content model
+"""
+
+EPILOG = """\
+exit codes: 0 built, 1 a render failed, 2 bad content or usage.
+examples:
+  python build.py                         build every product, paper and locale
+  python build.py --product flyer --paper a4
+  python build.py check
+"""
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def parser() -> argparse.ArgumentParser:
+    """Return the argument parser (also used to document the options)."""
+    p = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION, epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("command", nargs="?", default="build", choices=("build", "check", "schema"),
+                   help=argparse.SUPPRESS)
+    p.add_argument("--product", type=_split, default=(), metavar="LIST",
+                   help="products to build, comma-separated: flyer,deck (default: all)")
+    p.add_argument("--paper", type=_split, default=(), metavar="LIST",
+                   help="paper sizes for print products: letter,a4 (default: both)")
+    p.add_argument("--locale", type=_split, default=(), metavar="LIST",
+                   help="locales to build, e.g. en (default: every available one)")
+    p.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
+                   help="output folder (default: output/)")
+    p.add_argument("--content", type=Path, default=None, metavar="DIR",
+                   help="content folder (default: content/ beside build.py)")
+    p.add_argument("--templates", type=Path, default=None, metavar="DIR",
+                   help="templates folder (default: templates/ beside build.py)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    p.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
+    return p
+
+
+def _options(args: argparse.Namespace):
+    from .pipeline import BuildOptions
+
+    defaults = BuildOptions()
+    return BuildOptions(
+        content_dir=args.content or defaults.content_dir,
+        templates_dir=args.templates or defaults.templates_dir,
+        out_dir=args.out, products=args.product, papers=args.paper, locales=args.locale)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from . import pipeline
+
+    options = _options(args)
+    say = (lambda *a: None) if args.quiet else print
+    if args.command == "check":
+        content = pipeline.check(options)
+        say(f"content OK: {len(content.campaign.statistics)} statistics, "
+            f"{len(content.deck.slides)} slides ({options.content_dir})")
+        return EXIT_OK
+    if args.command == "schema":
+        from .schema import write_schemas
+
+        for path in write_schemas(options.content_dir / "schema"):
+            say(f"wrote {path}")
+        return EXIT_OK
+    report = pipeline.build(options)
+    for item in report.outputs:
+        say(f"wrote {item.path}  ({item.size / 1024:.0f} KiB, {item.seconds:.2f} s)")
+    say(f"built {len(report.outputs)} files into {os.path.abspath(options.out_dir)} "
+        f"in {report.seconds:.2f} s")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (also used by the console script)."""
+    args = parser().parse_args(argv)
+    try:
+        return _run(args)
+    except OutreachError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; outputs already in place were left as they were", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one boundary where anything is reported
+        if args.debug:
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in outreach; rerun with --debug and report the traceback.",
+              file=sys.stderr)
+        return EXIT_RENDER

@@ -1,0 +1,186 @@
+"""Load and validate stage: YAML files -> typed models, every problem located."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ContentError, Problem
+from .model import Campaign, Deck
+from .yamlsafe import Located, dotted, read_yaml
+
+CAMPAIGN_FILE = "campaign.yaml"
+DECK_FILE = "deck.yaml"
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything read from a content folder, validated and cross-checked."""
+
+    campaign: Campaign
+    deck: Deck
+    located: dict[str, Located]
+    """The raw documents by file name, kept for located messages in later stages."""
+
+
+def _display(path: Path) -> str:
+    """Name a file the way a maintainer would type it: relative to the working folder."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Return the keys allowed by the model at a location, for 'unknown key' hints."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(part)
+        if info is None:
+            break
+        current = info.annotation
+        while get_origin(current) is not None:
+            args = [a for a in get_args(current) if a is not type(None)]
+            current = args[0] if args else None
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _message(error: dict, model: type[BaseModel]) -> str:
+    """Rewrite a pydantic error as a short lowercase message with what to do."""
+    kind = error["type"]
+    if kind == "missing":
+        return "field required"
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, error["loc"][:-1])
+        hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
+        return f"unknown key{hint}"
+    if kind == "string_pattern_mismatch":
+        return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {error['input']!r})"
+    if kind == "literal_error":
+        return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {error['input']!r})"
+    msg = error["msg"]
+    return msg[0].lower() + msg[1:]
+
+
+def _validate(model: type[BaseModel], doc: Located) -> tuple[Any, list[Problem]]:
+    """Validate one document against its model; return the model or located problems."""
+    if not isinstance(doc.data, dict):
+        return None, [Problem(doc.file, 1, 1, "", "expected a mapping of keys at the top level")]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
+            key = error["type"] in ("extra_forbidden",)
+            line, col = doc.mark(loc, key=key)
+            problems.append(Problem(doc.file, line, col, dotted(loc), _message(error, model)))
+        return None, problems
+
+
+def _unique_ids(doc: Located, data: BaseModel, *names: str) -> list[Problem]:
+    """Flag list items whose id repeats within their list."""
+    problems = []
+    for name in names:
+        seen: set[str] = set()
+        for index, item in enumerate(getattr(data, name)):
+            if item.id in seen:
+                line, col = doc.mark((name, index, "id"))
+                problems.append(Problem(doc.file, line, col, f"{name}[{index}].id",
+                                        f"duplicate id {item.id!r}; ids must be unique in a list"))
+            seen.add(item.id)
+    return problems
+
+
+def _cross_check(campaign: Campaign, deck: Deck, cdoc: Located, ddoc: Located) -> list[Problem]:
+    """Check that every reference between parts points at something that exists."""
+    problems = _unique_ids(cdoc, campaign, "statistics", "quotes", "cycle", "myths",
+                           "warning_signs", "tips", "conversation_starters", "prosecution",
+                           "way_forward", "resources", "sources")
+    problems += _unique_ids(ddoc, deck, "slides", "agenda")
+    sources = {s.id for s in campaign.sources}
+
+    def ref(doc: Located, path: tuple, value: str | None, known: set[str], what: str) -> None:
+        if value is not None and value not in known:
+            line, col = doc.mark(path)
+            problems.append(Problem(doc.file, line, col, dotted(path),
+                                    f"no {what} has the id {value!r}; known: {', '.join(sorted(known))}"))
+
+    for group in ("statistics", "quotes", "myths"):
+        for i, item in enumerate(getattr(campaign, group)):
+            ref(cdoc, (group, i, "source"), item.source, sources, "entry in sources")
+    featured = [s for s in campaign.statistics if s.featured]
+    if len(featured) != 3:
+        line, col = cdoc.mark(("statistics",))
+        problems.append(Problem(cdoc.file, line, col, "statistics",
+                                f"mark exactly 3 statistics as featured: true for the flyer "
+                                f"(found {len(featured)})"))
+    region = campaign.meta.region
+    regional = [r for r in campaign.resources if r.region == region]
+    if not regional:
+        line, col = cdoc.mark(("resources",))
+        problems.append(Problem(cdoc.file, line, col, "resources",
+                                f"no resource serves the region {region!r}; add one"))
+    elif sum(r.primary for r in regional) != 1:
+        line, col = cdoc.mark(("resources",))
+        problems.append(Problem(cdoc.file, line, col, "resources",
+                                f"mark exactly one {region} resource as primary: true "
+                                "(the flyer's QR code points at it)"))
+    items = {"quote": campaign.quotes, "myth": campaign.myths,
+             "statistics": campaign.statistics}
+    needs_id = {"quote", "myth"}
+    titles: dict[str, int] = {}
+    for i, slide in enumerate(deck.slides):
+        kind, _, item = slide.content.partition("/")
+        if item:
+            known = {x.id for x in items.get(kind, [])}
+            if not known and kind not in items:
+                line, col = ddoc.mark(("slides", i, "content"))
+                problems.append(Problem(ddoc.file, line, col, f"slides[{i}].content",
+                                        f"{kind!r} takes no item id; write just {kind!r}"))
+            else:
+                ref(ddoc, ("slides", i, "content"), item, known, kind)
+        elif kind in needs_id:
+            line, col = ddoc.mark(("slides", i, "content"))
+            problems.append(Problem(ddoc.file, line, col, f"slides[{i}].content",
+                                    f"name which {kind}: write {kind}/<id>"))
+        if slide.title in titles:
+            line, col = ddoc.mark(("slides", i, "title"))
+            problems.append(Problem(ddoc.file, line, col, f"slides[{i}].title",
+                                    f"the same title as slides[{titles[slide.title]}]; every "
+                                    "slide needs its own title"))
+        titles.setdefault(slide.title, i)
+    return problems
+
+
+def load_content(content_dir: Path) -> Content:
+    """Read, validate and cross-check the campaign and deck outline in ``content_dir``.
+
+    Raises ContentError listing every problem found, each with file, line and column.
+    """
+    cdoc, problems = read_yaml(content_dir / CAMPAIGN_FILE, _display(content_dir / CAMPAIGN_FILE))
+    ddoc, more = read_yaml(content_dir / DECK_FILE, _display(content_dir / DECK_FILE))
+    problems += more
+    campaign = deck = None
+    if cdoc.data is not None:
+        campaign, more = _validate(Campaign, cdoc)
+        problems += more
+    if ddoc.data is not None:
+        deck, more = _validate(Deck, ddoc)
+        problems += more
+    if campaign is not None and deck is not None:
+        problems += _cross_check(campaign, deck, cdoc, ddoc)
+    if problems or campaign is None or deck is None:
+        raise ContentError(problems)
+    return Content(campaign, deck, {CAMPAIGN_FILE: cdoc, DECK_FILE: ddoc})

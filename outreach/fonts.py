@@ -1,0 +1,54 @@
+"""The one place that says which font files each script uses, and where they are found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import RenderError
+
+PROJECT_FONTS = Path(__file__).resolve().parent.parent / "fonts"
+SYSTEM_FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/noto"),
+    Path("/usr/share/fonts/opentype/noto"),
+)
+
+
+@dataclass(frozen=True)
+class Face:
+    """One font family as the documents name it, with its regular and bold files."""
+
+    family: str
+    regular: str
+    bold: str
+    package: str
+    """The Debian package that provides the files, named in the error when they are missing."""
+
+
+LATIN = Face("Noto Sans", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "fonts-noto-core")
+
+
+def font_dirs() -> tuple[Path, ...]:
+    """Return the folders fonts may be read from: the project's own first, then the system's."""
+    return (PROJECT_FONTS, *SYSTEM_FONT_DIRS)
+
+
+def locate(face: Face) -> dict[str, Path]:
+    """Find the regular and bold files of ``face``; raise RenderError naming the package if absent."""
+    found = {}
+    for weight, name in (("regular", face.regular), ("bold", face.bold)):
+        for folder in font_dirs():
+            if (folder / name).is_file():
+                found[weight] = folder / name
+                break
+        else:
+            raise RenderError(
+                f"font file {name} ({face.family}) was not found in "
+                f"{', '.join(str(d) for d in font_dirs())}; install it with "
+                f"'apt-get install {face.package}' (the README's setup command does this)")
+    return found
+
+
+def faces_for(lang: str) -> list[Face]:
+    """Return the faces a document in ``lang`` needs, in fallback order."""
+    return [LATIN]

@@ -1,0 +1,228 @@
+"""The typed content model: one campaign and one deck outline feed every renderer.
+
+Fields typed ``Text`` are words a volunteer translates; their stable id is the path
+to them, with list items named by their ``id`` (e.g. ``statistics.children.label``).
+Plain ``str`` fields are data (phone numbers, URLs, codes) and are never translated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Translatable:
+    """Marker placed in a field's metadata: the value is text for translators."""
+
+    def __repr__(self) -> str:
+        return "Translatable()"
+
+
+TRANSLATABLE = Translatable()
+Text = Annotated[str, Field(min_length=1, max_length=2000), TRANSLATABLE]
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$",
+                          description="Stable lowercase id (a-z, 0-9, -); translations refer to it.")]
+Url = Annotated[str, Field(pattern=r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s<>\"']*)?$",
+                           max_length=500, description="An https:// address.")]
+Phone = Annotated[str, Field(pattern=r"^\+?[0-9A-Z][0-9A-Z ()-]{1,30}$",
+                             description="A phone number or short code as dialled, e.g. 1-888-373-7888.")]
+
+
+class _Strict(BaseModel):
+    """Base for every content object: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              use_attribute_docstrings=True)
+
+
+class Organization(_Strict):
+    name: Text
+    """Who publishes this campaign."""
+    url: Url | None = None
+    """The organization's website."""
+
+
+class Meta(_Strict):
+    title: Text
+    """The campaign's title (deck title slide, PDF metadata)."""
+    subtitle: Text
+    """One line under the title."""
+    headline: Text
+    """The flyer's headline: ten words at most."""
+    organization: Organization
+    audience: Text
+    """Who the material is for, e.g. parents and caregivers."""
+    source_language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
+    """BCP 47 code of the language the content is written in."""
+    region: str = Field("US", pattern=r"^[A-Z]{2}$")
+    """ISO 3166 code of the region whose help resources are used by default."""
+    last_reviewed: dt.date
+    """When a person last checked every fact and number (YYYY-MM-DD)."""
+    license: str = Field(min_length=1, max_length=200)
+    """The license of the text, e.g. CC BY-SA 4.0."""
+
+
+class Source(_Strict):
+    id: Id
+    publisher: Text
+    """Who published it."""
+    short: Text | None = None
+    """A short name for the small print beside a number, e.g. "ILO & Walk Free"."""
+    title: Text
+    """The publication's title."""
+    year: int | None = Field(None, ge=1900, le=2100)
+    """The year it was published."""
+    url: Url | None = None
+    """Where to read it."""
+
+
+class Statistic(_Strict):
+    id: Id
+    value: float = Field(gt=0)
+    """The number itself, e.g. 4800000 or 21."""
+    unit: Literal["count", "percent", "months", "one_in"]
+    """How the value reads: a count (4.8 million), a percent (99%), months, or one in N."""
+    qualifier: Text | None = None
+    """Words before the number, e.g. "more than"."""
+    label: Text
+    """What the number counts, as a short phrase after it."""
+    source: Id
+    """The id of an entry in ``sources``."""
+    year: int = Field(ge=1900, le=2100)
+    """The year the figure describes."""
+    url: Url
+    """Where the figure can be checked."""
+    featured: bool = False
+    """Shown as one of the flyer's three big numbers."""
+
+
+class Quote(_Strict):
+    id: Id
+    text: Text
+    """The words as spoken, short."""
+    speaker: str = Field(min_length=1, max_length=100)
+    """Who said it."""
+    role: Text
+    """The speaker's role, e.g. "Supervisory Special Agent, Homeland Security Investigations"."""
+    source: Id
+    """The id of the entry in ``sources`` where it was published."""
+
+
+class Step(_Strict):
+    id: Id
+    title: Text
+    """Two to four words for the diagram's shape."""
+    text: Text
+    """One sentence explaining the step."""
+
+
+class Myth(_Strict):
+    id: Id
+    myth: Text
+    fact: Text
+    source: Id | None = None
+    """The id of the source that supports the fact, if any."""
+
+
+class Item(_Strict):
+    id: Id
+    text: Text
+
+
+class Resource(_Strict):
+    id: Id
+    name: Text
+    """The service's name."""
+    purpose: Text
+    """What to use it for, in a few words."""
+    phone: Phone | None = None
+    """A number to call."""
+    sms: Phone | None = None
+    """A number to text."""
+    url: Url | None = None
+    """A website or reporting form."""
+    hours: Text
+    """When it is open, e.g. "24 hours a day, 7 days a week"."""
+    region: str = Field(pattern=r"^[A-Z]{2}$")
+    """ISO 3166 code of the region it serves."""
+    primary: bool = False
+    """The flyer's QR code points at the primary resource's url."""
+    emergency: bool = False
+    """The emergency number, shown first and largest."""
+
+
+class Labels(_Strict):
+    """Short interface words the products print around the content."""
+
+    source: Text
+    sources: Text
+    key_numbers: Text
+    how_it_starts: Text
+    warning_signs: Text
+    what_you_can_do: Text
+    get_help: Text
+    call: Text
+    text: Text
+    online: Text
+    scan_qr: Text
+    last_reviewed: Text
+    one_in: Text
+    """Pattern for a one-in-N figure; keep {n} where the number goes."""
+    myth: Text
+    fact: Text
+    emergency_now: Text
+
+
+class Campaign(_Strict):
+    """One awareness campaign: every product is drawn from this."""
+
+    meta: Meta
+    statistics: list[Statistic] = Field(min_length=4, max_length=12)
+    quotes: list[Quote] = Field(default_factory=list, max_length=10)
+    cycle: list[Step] = Field(min_length=3, max_length=8)
+    """The grooming-to-trafficking cycle, in order."""
+    myths: list[Myth] = Field(min_length=1, max_length=8)
+    warning_signs: list[Item] = Field(min_length=1, max_length=10)
+    tips: list[Item] = Field(min_length=1, max_length=10)
+    """What parents can do."""
+    conversation_starters: list[Item] = Field(min_length=1, max_length=10)
+    prosecution: list[Item] = Field(min_length=1, max_length=8)
+    """Why these cases are hard to prosecute."""
+    way_forward: list[Item] = Field(min_length=1, max_length=8)
+    resources: list[Resource] = Field(min_length=1, max_length=12)
+    call_to_action: Text
+    sources: list[Source] = Field(min_length=1, max_length=30)
+    labels: Labels
+
+
+SLIDE_CONTENT = (
+    "cover", "agenda", "statistics", "quote", "myth", "cycle", "warning_signs", "tips",
+    "conversation_starters", "prosecution", "way_forward", "resources", "questions", "sources",
+)
+ContentRef = Annotated[str, Field(
+    pattern=r"^(" + "|".join(SLIDE_CONTENT) + r")(/[a-z0-9][a-z0-9-]*)?$",
+    description="What the slide draws from: a section name, or section/id for one item "
+                "(e.g. quote/online-relationships, myth/kidnapping).")]
+
+
+class Slide(_Strict):
+    id: Id
+    layout: str = Field(min_length=1, max_length=100)
+    """The name of a slide layout in the deck theme, e.g. "Title and Content"."""
+    content: ContentRef
+    title: Text
+    """The slide's title; every slide has one, and no two are the same."""
+    subtitle: Text | None = None
+    """A line under the title, where the layout has room for it."""
+    notes: Text
+    """Speaker notes: a script a volunteer can read aloud, with the source of every number."""
+
+
+class Deck(_Strict):
+    """The deck's outline: slides in order. Reorder, drop or add slides here."""
+
+    agenda: list[Item] = Field(default_factory=list, max_length=8)
+    """Items for the agenda slide."""
+    slides: list[Slide] = Field(min_length=1, max_length=60)

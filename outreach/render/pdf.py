@@ -1,0 +1,122 @@
+"""Print products: Jinja2 HTML + CSS rendered by WeasyPrint, locked to one page."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from markupsafe import Markup
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError as JinjaError
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from .. import fonts
+from ..errors import FetchRefused, RenderError, TemplateError
+from ..localize import Edition
+from ..safefetch import ProjectFetcher, Refused
+from . import Job
+from .qr import qr_svg_uri
+
+BASE_SIZES_PT = (11.0, 10.75, 10.5)
+"""Body text sizes tried in turn when content runs long; 10.5 pt is the floor."""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper size as CSS names it."""
+
+    name: str
+    css: str
+
+
+PAPER = {"letter": Paper("letter", "letter portrait"), "a4": Paper("a4", "A4 portrait")}
+
+
+def _bare_url(url: str) -> str:
+    """Print a URL without its scheme or trailing slash, as people type it."""
+    return url.removeprefix("https://").removeprefix("www.").rstrip("/")
+
+
+@lru_cache(maxsize=4)
+def _environment(folder: Path) -> Environment:
+    env = Environment(loader=FileSystemLoader(folder), autoescape=True,
+                      undefined=StrictUndefined, keep_trailing_newline=True)
+    env.filters["bare_url"] = _bare_url
+    return env
+
+
+@lru_cache(maxsize=1)
+def _font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+def _print_folder(templates: Path) -> Path:
+    return templates.resolve() / "print"
+
+
+def preflight(edition: Edition, job: Job, templates: Path) -> None:
+    """Check that the template and fonts exist before anything is rendered."""
+    folder = _print_folder(templates)
+    for name in (f"{job.product.name}.html.j2", f"{job.product.name}.css"):
+        if not (folder / name).is_file():
+            raise TemplateError(f"{folder / name}: missing print template for {job.product.name}")
+    for face in fonts.faces_for(edition.lang):
+        fonts.locate(face)
+
+
+def html(edition: Edition, job: Job, templates: Path, base_pt: float = BASE_SIZES_PT[0]) -> str:
+    """Return the final HTML of a print product (also used for golden-file tests)."""
+    faces = fonts.faces_for(edition.lang)
+    located = [fonts.locate(face) for face in faces]
+    campaign = edition.campaign
+    try:
+        template = _environment(_print_folder(templates)).get_template(
+            f"{job.product.name}.html.j2")
+        return template.render(
+            ed=edition, c=campaign, paper=PAPER[job.paper], base_pt=base_pt,
+            quote=campaign.quotes[0] if campaign.quotes else None,
+            qr=qr_svg_uri(edition.primary.url or ""),
+            stamp=edition.build_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            fonts=[{"family": Markup(f.family), "regular": p["regular"].as_uri(), "bold": p["bold"].as_uri()}
+                   for f, p in zip(faces, located)],
+            # Our own CSS values, not content: marked safe so quotes survive in <style>.
+            families=Markup(", ".join(f'"{f.family}"' for f in faces) + ", sans-serif"),
+        )
+    except JinjaError as exc:
+        raise TemplateError(f"print template {job.product.name}: {exc}") from exc
+
+
+def _sections_after_first_page(document) -> list[str]:
+    """Name the data-section blocks that were laid out past page one."""
+    names: list[str] = []
+    for page in document.pages[1:]:
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            name = element.get("data-section") if element is not None else None
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def render(edition: Edition, job: Job, templates: Path, content_dir: Path) -> bytes:
+    """Render a one-page print product to PDF bytes; raise RenderError if it overflows."""
+    roots = [templates, content_dir, *fonts.font_dirs()]
+    overflow: list[str] = []
+    for base_pt in BASE_SIZES_PT:
+        source = html(edition, job, templates, base_pt)
+        fetcher = ProjectFetcher(roots)
+        try:
+            document = HTML(string=source, base_url=_print_folder(templates).as_uri() + "/",
+                            url_fetcher=fetcher).render(font_config=_font_config())
+        except Refused as exc:
+            raise FetchRefused(f"{job.relpath}: {exc}") from exc
+        if len(document.pages) == 1:
+            identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
+            return document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+        overflow = _sections_after_first_page(document)
+    raise RenderError(
+        f"{job.relpath}: the {job.product.name} does not fit on one {job.paper} page even at "
+        f"{BASE_SIZES_PT[-1]} pt; these sections ran onto page 2: {', '.join(overflow) or '?'}. "
+        "Shorten their text or drop list items in the content.")

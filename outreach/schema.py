@@ -1,0 +1,28 @@
+"""JSON Schema files for editors, generated from the content model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .model import Campaign, Deck
+
+SCHEMAS = {"campaign.schema.json": Campaign, "deck.schema.json": Deck}
+
+
+def schema_text(model) -> str:
+    """Return the model's JSON Schema as stable, pretty-printed text."""
+    schema = model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write every schema into ``folder``; return the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, model in SCHEMAS.items():
+        path = folder / name
+        path.write_text(schema_text(model), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,144 @@
+"""Read YAML as untrusted input: plain data only, every value's line and column kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 50
+MAX_VALUES = 100_000
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """A YAML document as plain Python data plus the position of every node."""
+
+    file: str
+    data: Any
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def mark(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Return the (line, column) of the deepest known node on ``path``."""
+        table = self.key_marks if key else self.marks
+        for end in range(len(path), -1, -1):
+            prefix = tuple(path[:end])
+            if prefix in table:
+                return table[prefix]
+            if prefix in self.marks:
+                return self.marks[prefix]
+        return (1, 1)
+
+
+class _Abort(Exception):
+    """Raised inside the walk when the document cannot be read any further."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader used only to parse and compose; construction is done by ``_Walker``."""
+
+
+def _pos(mark: yaml.Mark | None) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
+def dotted(path: Path_) -> str:
+    """Format a data path the way messages show it: ``statistics[2].source``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class _Walker:
+    """Turn a composed node graph into dicts, lists and scalars, with limits."""
+
+    def __init__(self, loader: _Loader, located: Located):
+        self.loader = loader
+        self.located = located
+        self.count = 0
+        self.problems: list[Problem] = []
+
+    def fail(self, node: yaml.Node, path: Path_, message: str) -> _Abort:
+        line, col = _pos(node.start_mark)
+        return _Abort(Problem(self.located.file, line, col, dotted(path), message))
+
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise self.fail(node, path, f"the document expands to more than {MAX_VALUES} values "
+                            "(anchors and aliases used as a bomb?); simplify it")
+        if depth > MAX_DEPTH:
+            raise self.fail(node, path, f"nesting is deeper than {MAX_DEPTH} levels; flatten it")
+        self.located.marks[path] = _pos(node.start_mark)
+        if node.tag not in _PLAIN_TAGS:
+            raise self.fail(node, path, f"the tag {node.tag!r} is not allowed; content holds "
+                            "plain text, numbers, dates, lists and mappings only")
+        if isinstance(node, yaml.ScalarNode):
+            return self.loader.construct_object(node)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        self.loader.flatten_mapping(node)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                raise self.fail(key_node, path, "keys must be plain words")
+            key = key_node.value
+            if key in result:
+                first = self.located.key_marks[path + (key,)]
+                self.problems.append(self.fail(key_node, path + (key,),
+                    f"duplicate key {key!r} (first defined on line {first[0]}); "
+                    "keep one of them").problem)
+                continue
+            self.located.key_marks[path + (key,)] = _pos(key_node.start_mark)
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+        return result
+
+
+def read_yaml(path: Path, display: str) -> tuple[Located, list[Problem]]:
+    """Load one YAML file safely; return its data with positions and any problems."""
+    located = Located(display, None)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return located, [Problem(display, 1, 1, "", f"cannot read the file ({exc.strerror})")]
+    if len(raw) > MAX_BYTES:
+        return located, [Problem(display, 1, 1, "",
+                                 f"the file is {len(raw)} bytes; the limit is {MAX_BYTES}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return located, [Problem(display, 1, 1, "", f"not UTF-8 text (byte {exc.start}); "
+                                 "save the file as UTF-8")]
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return located, [Problem(display, 1, 1, "", "the file is empty")]
+        walker = _Walker(loader, located)
+        located.data = walker.build(node, (), 0)
+        return located, walker.problems
+    except _Abort as abort:
+        return located, [abort.problem]
+    except yaml.MarkedYAMLError as exc:
+        line, col = _pos(exc.problem_mark or exc.context_mark)
+        return located, [Problem(display, line, col, "", f"YAML syntax: {exc.problem}")]
+    except yaml.YAMLError as exc:
+        return located, [Problem(display, 1, 1, "", f"YAML error: {exc}")]
+    finally:
+        loader.dispose()
