@@ -1,0 +1,351 @@
+"""The deck: the outline in deck.yaml filled into the layouts of templates/deck/theme.pptx.
+
+Text goes into the layouts' placeholders; numbers and the cycle diagram are native
+shapes and connectors, so a presenter can edit or translate everything in
+PowerPoint or Impress.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE, PP_PLACEHOLDER
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from ..errors import TemplateError
+from ..localize import Edition
+from ..model import Slide
+from . import Job
+
+THEME = Path("deck") / "theme.pptx"
+PRIMARY, ACCENT, INK, TINT, MUTED = "0B4F6C", "E8A33D", "1D2B36", "F4F1EA", "46525C"
+_TITLE_TYPES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE}
+_SKIP_TYPES = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
+
+# How many text placeholders besides the title each kind of content fills.
+BODIES_NEEDED = {
+    "cover": 1, "agenda": 1, "statistics": 0, "quote": 1, "myth": 4, "cycle": 0,
+    "warning_signs": 1, "tips": 1, "conversation_starters": 1, "prosecution": 1,
+    "way_forward": 1, "resources": 1, "questions": 1, "sources": 1,
+}
+
+
+def _bodies(layout_or_slide) -> list:
+    """Return the non-title text placeholders in idx order."""
+    found = [ph for ph in layout_or_slide.placeholders
+             if ph.placeholder_format.type not in _TITLE_TYPES | _SKIP_TYPES]
+    return sorted(found, key=lambda ph: ph.placeholder_format.idx)
+
+
+def _has_title(layout) -> bool:
+    return any(ph.placeholder_format.type in _TITLE_TYPES for ph in layout.placeholders)
+
+
+def theme_path(templates: Path) -> Path:
+    """Return the deck theme file inside a templates folder."""
+    return templates / THEME
+
+
+def preflight(edition: Edition, job: Job, templates: Path) -> None:
+    """Check the theme has every layout and placeholder the outline uses."""
+    path = theme_path(templates)
+    if not path.is_file():
+        raise TemplateError(f"{path}: deck theme not found; restore it from git or point "
+                            "--templates at a folder that has deck/theme.pptx")
+    try:
+        prs = Presentation(str(path))
+    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same answer
+        raise TemplateError(f"{path}: not a readable .pptx theme ({exc})") from exc
+    layouts = {layout.name: layout for layout in prs.slide_layouts}
+    problems = []
+    for i, slide in enumerate(edition.deck.slides):
+        where = f"deck.yaml slides[{i}] ({slide.id})"
+        layout = layouts.get(slide.layout)
+        if layout is None:
+            problems.append(f"{where}: the theme has no layout {slide.layout!r}; "
+                            f"it has: {', '.join(layouts)}")
+            continue
+        kind = slide.content.partition("/")[0]
+        need, have = BODIES_NEEDED[kind], len(_bodies(layout))
+        if not _has_title(layout):
+            problems.append(f"{where}: layout {slide.layout!r} has no title placeholder")
+        if have < need:
+            problems.append(f"{where}: content {kind!r} needs {need} text placeholder(s) "
+                            f"besides the title, layout {slide.layout!r} has {have}")
+    if problems:
+        raise TemplateError(f"{path} does not fit the outline:\n  " + "\n  ".join(problems))
+
+
+class _Writer:
+    """Fill one presentation from an edition; one method per kind of content."""
+
+    def __init__(self, edition: Edition, prs):
+        self.ed = edition
+        self.c = edition.campaign
+        self.prs = prs
+        self.layouts = {layout.name: layout for layout in prs.slide_layouts}
+        self.rtl = edition.direction == "rtl"
+
+    # -- text helpers -------------------------------------------------------
+    def _run(self, paragraph, text: str, *, size: float | None = None, bold: bool = False,
+             colour: str | None = None, link: str | None = None):
+        """Append a run that declares the edition's language."""
+        run = paragraph.add_run()
+        run.text = text
+        rpr = run._r.get_or_add_rPr()
+        rpr.set("lang", self.ed.lang)
+        if size:
+            run.font.size = Pt(size)
+        if bold:
+            run.font.bold = True
+        if colour:
+            run.font.color.rgb = RGBColor.from_string(colour)
+        if link:
+            run.hyperlink.address = link
+        return run
+
+    def _para(self, frame, first: bool, *, level: int = 0, bullet: bool = True,
+              align: PP_ALIGN | None = None):
+        paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
+        paragraph.level = level
+        ppr = paragraph._p.get_or_add_pPr()
+        if self.rtl:
+            ppr.set("rtl", "1")
+            paragraph.alignment = PP_ALIGN.RIGHT
+        if align is not None:
+            paragraph.alignment = align
+        if not bullet:
+            ppr.insert(0, etree.SubElement(ppr, qn("a:buNone")))
+        return paragraph
+
+    def _lines(self, placeholder, lines: list[str], *, bullet: bool = True) -> None:
+        frame = placeholder.text_frame
+        frame.clear()
+        for i, text in enumerate(lines):
+            self._run(self._para(frame, i == 0, bullet=bullet), text)
+
+    # -- slide kinds --------------------------------------------------------
+    def cover(self, slide, spec: Slide, bodies, item) -> None:
+        frame = bodies[0].text_frame
+        frame.clear()
+        self._run(self._para(frame, True, bullet=False), spec.subtitle or self.c.meta.subtitle)
+        self._run(self._para(frame, False, bullet=False), self.c.meta.organization.name,
+                  size=18)
+
+    def agenda(self, slide, spec, bodies, item) -> None:
+        self._lines(bodies[0], [a.text for a in self.ed.deck.agenda])
+
+    def _list(self, attr: str):
+        def fill(slide, spec, bodies, item) -> None:
+            self._lines(bodies[0], [x.text for x in getattr(self.c, attr)])
+        return fill
+
+    def quote(self, slide, spec, bodies, item) -> None:
+        q = next(x for x in self.c.quotes if x.id == item)
+        frame = bodies[0].text_frame
+        frame.clear()
+        self._run(self._para(frame, True, bullet=False), f"“{q.text}”", size=32, bold=True)
+        self._run(self._para(frame, False, bullet=False),
+                  f"{q.speaker}, {q.role} ({self.ed.source(q.source).publisher})", size=20)
+
+    def questions(self, slide, spec, bodies, item) -> None:
+        self._lines(bodies[0], [spec.subtitle or self.c.call_to_action], bullet=False)
+
+    def myth(self, slide, spec, bodies, item) -> None:
+        m = next(x for x in self.c.myths if x.id == item)
+        for placeholder, text in zip(bodies, (self.c.labels.myth, m.myth, self.c.labels.fact, m.fact)):
+            self._lines(placeholder, [text], bullet=False)
+
+    def resources(self, slide, spec, bodies, item) -> None:
+        frame = bodies[0].text_frame
+        frame.clear()
+        labels = self.c.labels
+        for i, r in enumerate(self.ed.resources):
+            head = self._para(frame, i == 0, bullet=False)
+            self._run(head, labels.emergency_now if r.emergency else r.name, bold=True,
+                      link=r.url)
+            self._run(head, f": {r.purpose}")
+            ways = []
+            if r.phone:
+                ways.append(f"{labels.call} {r.phone}")
+            if r.sms:
+                ways.append(f"{labels.text} {r.sms}")
+            if r.url:
+                ways.append(f"{labels.online} {r.url.removeprefix('https://')}")
+            detail = self._para(frame, False, level=1)
+            self._run(detail, " · ".join(ways + [r.hours]))
+
+    def sources(self, slide, spec, bodies, item) -> None:
+        frame = bodies[0].text_frame
+        frame.clear()
+        for i, s in enumerate(self.ed.cited_sources):
+            p = self._para(frame, i == 0)
+            self._run(p, f"{s.publisher}{f' ({s.year})' if s.year else ''}. ")
+            self._run(p, s.title, link=s.url)
+
+    def _free_area(self, slide) -> tuple[int, int, int, int]:
+        """Return left, top, width, height of the space under the title."""
+        title = slide.shapes.title
+        left, width = title.left, title.width
+        top = title.top + title.height + Inches(0.35)
+        return left, top, width, self.prs.slide_height - top - Inches(0.6)
+
+    def _shape(self, slide, kind, left, top, width, height, *, fill: str, line: str | None,
+               descr: str):
+        shape = slide.shapes.add_shape(kind, left, top, width, height)
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = RGBColor.from_string(fill)
+        if line:
+            shape.line.color.rgb = RGBColor.from_string(line)
+            shape.line.width = Pt(1.5)
+        else:
+            shape.line.fill.background()
+        shape.shadow.inherit = False
+        shape._element.nvSpPr.cNvPr.set("descr", descr)
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.vertical_anchor = MSO_ANCHOR.TOP
+        for side in ("margin_left", "margin_right", "margin_top", "margin_bottom"):
+            setattr(frame, side, Inches(0.15))
+        return shape
+
+    def statistics(self, slide, spec, bodies, item) -> None:
+        stats = ([s for s in self.c.statistics if s.id == item] if item else self.ed.featured)
+        left, top, width, height = self._free_area(slide)
+        gap = Inches(0.35)
+        card_w = int((width - gap * (len(stats) - 1)) / len(stats))
+        for i, stat in enumerate(stats):
+            x = left + i * (card_w + gap)
+            if self.rtl:
+                x = left + width - card_w - i * (card_w + gap)
+            number = self.ed.number(stat)
+            shape = self._shape(slide, MSO_SHAPE.ROUNDED_RECTANGLE, x, top, card_w, height,
+                                fill=TINT, line=None,
+                                descr=f"{stat.qualifier or ''} {number} {stat.label}".strip())
+            shape.adjustments[0] = 0.06
+            frame = shape.text_frame
+            frame.margin_left = frame.margin_right = Inches(0.25)
+            frame.margin_top = Inches(0.3)
+            first = True
+            if stat.qualifier:
+                self._run(self._para(frame, True, bullet=False), stat.qualifier, size=22,
+                          bold=True, colour=PRIMARY)
+                first = False
+            self._run(self._para(frame, first, bullet=False), number, size=40, bold=True,
+                      colour=PRIMARY)
+            self._run(self._para(frame, False, bullet=False), stat.label, size=22, colour=INK)
+            cite = self._para(frame, False, bullet=False)
+            cite.space_before = Pt(12)
+            self._run(cite, self.ed.citation(stat), size=18, colour=MUTED)
+
+    def cycle(self, slide, spec, bodies, item) -> None:
+        steps = self.c.cycle
+        left, top, width, height = self._free_area(slide)
+        box_w, box_h = Inches(3.0), Inches(1.05)
+        cx, cy = left + width / 2, top + height / 2
+        rx, ry = (width - box_w) / 2, (height - box_h) / 2
+        shapes = []
+        for i, step in enumerate(steps):
+            angle = -math.pi / 2 + 2 * math.pi * i / len(steps) * (-1 if self.rtl else 1)
+            x = int(cx + rx * math.cos(angle) - box_w / 2)
+            y = int(cy + ry * math.sin(angle) - box_h / 2)
+            shape = self._shape(slide, MSO_SHAPE.ROUNDED_RECTANGLE, x, y, box_w, box_h,
+                                fill=PRIMARY if i == len(steps) - 2 else "FFFFFF",
+                                line=PRIMARY, descr=f"{i + 1}. {step.title}: {step.text}")
+            shape.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+            colour = "FFFFFF" if i == len(steps) - 2 else INK
+            p = self._para(shape.text_frame, True, bullet=False, align=PP_ALIGN.CENTER)
+            self._run(p, f"{i + 1}. ", size=20, bold=True, colour=colour if colour != INK else PRIMARY)
+            self._run(p, step.title, size=20, bold=True, colour=colour)
+            shapes.append(shape)
+        for i, shape in enumerate(shapes):
+            nxt = shapes[(i + 1) % len(shapes)]
+            begin, end = _facing_points(shape, nxt)
+            line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, 0, 0, 0, 0)
+            line.begin_connect(shape, begin)
+            line.end_connect(nxt, end)
+            line.line.color.rgb = RGBColor.from_string(ACCENT if i == len(shapes) - 1 else MUTED)
+            line.line.width = Pt(2.25)
+            ln = line.line._get_or_add_ln()
+            ln.append(etree.SubElement(ln, qn("a:tailEnd"), type="triangle", w="med", len="med"))
+            line._element.nvCxnSpPr.cNvPr.set("descr", f"arrow from step {i + 1} to step "
+                                              f"{(i + 1) % len(shapes) + 1}")
+
+    # -- assembly -----------------------------------------------------------
+    def add(self, spec: Slide) -> None:
+        slide = self.prs.slides.add_slide(self.layouts[spec.layout])
+        kind, _, item = spec.content.partition("/")
+        slide.shapes.title.text_frame.clear()
+        self._run(self._para(slide.shapes.title.text_frame, True, bullet=False), spec.title)
+        bodies = _bodies(slide)
+        fill = getattr(self, kind, None) or self._list(kind)
+        fill(slide, spec, bodies, item)
+        for unused in bodies[BODIES_NEEDED[kind]:]:
+            unused._element.getparent().remove(unused._element)
+        notes = slide.notes_slide.notes_text_frame
+        notes.text = " ".join(spec.notes.split())
+        for r in notes.paragraphs[0].runs:
+            r._r.get_or_add_rPr().set("lang", self.ed.lang)
+
+
+def _facing_points(a, b) -> tuple[int, int]:
+    """Pick the connection points (0 top, 1 left, 2 bottom, 3 right) where a and b face."""
+    dx = (b.left + b.width / 2) - (a.left + a.width / 2)
+    dy = (b.top + b.height / 2) - (a.top + a.height / 2)
+    if abs(dx) * 0.45 > abs(dy):
+        return (3, 1) if dx > 0 else (1, 3)
+    return (2, 0) if dy > 0 else (0, 2)
+
+
+def _set_properties(prs, edition: Edition) -> None:
+    meta = edition.campaign.meta
+    props = prs.core_properties
+    props.title = meta.title
+    props.subject = meta.subtitle
+    props.author = meta.organization.name
+    props.last_modified_by = meta.organization.name
+    props.language = edition.lang
+    props.keywords = "child safety; online grooming; trafficking awareness"
+    props.category = meta.audience
+    props.comments = f"{meta.license}. Built by outreach."
+    props.revision = 1
+    stamp = edition.build_date.replace(tzinfo=None)
+    props.created = props.modified = stamp
+    props.last_printed = stamp
+
+
+def _stable_zip(data: bytes, stamp) -> bytes:
+    """Rewrite the package with fixed timestamps so equal input gives equal bytes."""
+    out = io.BytesIO()
+    when = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=when)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+def render(edition: Edition, job: Job, templates: Path, content_dir: Path) -> bytes:
+    """Build the deck as .pptx bytes."""
+    prs = Presentation(str(theme_path(templates)))
+    for slide_id in list(prs.slides._sldIdLst):  # a theme may carry sample slides
+        prs.part.drop_rel(slide_id.rId)
+        prs.slides._sldIdLst.remove(slide_id)
+    writer = _Writer(edition, prs)
+    for spec in edition.deck.slides:
+        writer.add(spec)
+    _set_properties(prs, edition)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return _stable_zip(buffer.getvalue(), edition.build_date)
