@@ -84,6 +84,8 @@ def _run(args: argparse.Namespace) -> int:
             say(f"wrote {path}")
         return EXIT_OK
     report = pipeline.build(options)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for item in report.outputs:
         say(f"wrote {item.path}  ({item.size / 1024:.0f} KiB, {item.seconds:.2f} s)")
     say(f"built {len(report.outputs)} files into {os.path.abspath(options.out_dir)} "

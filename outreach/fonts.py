@@ -21,11 +21,13 @@ class Face:
     family: str
     regular: str
     bold: str
+    italic: str
     package: str
     """The Debian package that provides the files, named in the error when they are missing."""
 
 
-LATIN = Face("Noto Sans", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "fonts-noto-core")
+LATIN = Face("Noto Sans", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf",
+             "fonts-noto-core")
 
 
 def font_dirs() -> tuple[Path, ...]:
@@ -34,9 +36,9 @@ def font_dirs() -> tuple[Path, ...]:
 
 
 def locate(face: Face) -> dict[str, Path]:
-    """Find the regular and bold files of ``face``; raise RenderError naming the package if absent."""
+    """Find the files of ``face`` by style; raise RenderError naming the package if absent."""
     found = {}
-    for weight, name in (("regular", face.regular), ("bold", face.bold)):
+    for weight, name in (("regular", face.regular), ("bold", face.bold), ("italic", face.italic)):
         for folder in font_dirs():
             if (folder / name).is_file():
                 found[weight] = folder / name
@@ -52,3 +54,24 @@ def locate(face: Face) -> dict[str, Path]:
 def faces_for(lang: str) -> list[Face]:
     """Return the faces a document in ``lang`` needs, in fallback order."""
     return [LATIN]
+
+
+def text_width_pt(text: str, face: Face, size_pt: float, *, bold: bool = False) -> float:
+    """Measure ``text`` set in ``face`` at ``size_pt`` with the real font, in points."""
+    from PIL import ImageFont  # only the deck needs metrics; keep `check` light
+
+    path = locate(face)["bold" if bold else "regular"]
+    font = ImageFont.truetype(str(path), size=100)
+    return font.getlength(text) * size_pt / 100
+
+
+def fit_size(text: str, face: Face, width_pt: float, largest: float, smallest: float,
+             *, bold: bool = False) -> float:
+    """Return the largest size, in 2 pt steps from ``largest``, at which ``text`` fits one line.
+
+    Never goes below ``smallest``; text that still does not fit will wrap.
+    """
+    size = largest
+    while size > smallest and text_width_pt(text, face, size, bold=bold) > width_pt:
+        size -= 2
+    return max(size, smallest)

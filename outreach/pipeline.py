@@ -45,6 +45,7 @@ class BuildReport:
     """What a build did."""
 
     outputs: list[Built] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -83,13 +84,13 @@ def build(options: BuildOptions) -> BuildReport:
     editions: dict[str, Edition] = {job.locale: localize(content, job.locale) for job in jobs}
     for job in jobs:
         renderer(job.product).preflight(editions[job.locale], job, options.templates_dir)
+    report = BuildReport()
     rendered: list[tuple[Job, bytes, float]] = []
     for job in jobs:
         began = time.perf_counter()
         data = renderer(job.product).render(editions[job.locale], job, options.templates_dir,
-                                            options.content_dir)
+                                            options.content_dir, report.warnings.append)
         rendered.append((job, data, time.perf_counter() - began))
-    report = BuildReport()
     for job, data, seconds in rendered:
         path = options.out_dir / job.relpath
         atomic_write(path, data)

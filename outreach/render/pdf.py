@@ -79,7 +79,7 @@ def html(edition: Edition, job: Job, templates: Path, base_pt: float = BASE_SIZE
             quote=campaign.quotes[0] if campaign.quotes else None,
             qr=qr_svg_uri(edition.primary.url or ""),
             stamp=edition.build_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            fonts=[{"family": Markup(f.family), "regular": p["regular"].as_uri(), "bold": p["bold"].as_uri()}
+            fonts=[{"family": Markup(f.family), **{k: v.as_uri() for k, v in p.items()}}
                    for f, p in zip(faces, located)],
             # Our own CSS values, not content: marked safe so quotes survive in <style>.
             families=Markup(", ".join(f'"{f.family}"' for f in faces) + ", sans-serif"),
@@ -100,7 +100,8 @@ def _sections_after_first_page(document) -> list[str]:
     return names
 
 
-def render(edition: Edition, job: Job, templates: Path, content_dir: Path) -> bytes:
+def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
+           warn=lambda message: None) -> bytes:
     """Render a one-page print product to PDF bytes; raise RenderError if it overflows."""
     roots = [templates, content_dir, *fonts.font_dirs()]
     overflow: list[str] = []

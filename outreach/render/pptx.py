@@ -20,6 +20,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+from .. import fonts
 from ..errors import TemplateError
 from ..localize import Edition
 from ..model import Slide
@@ -27,6 +28,7 @@ from . import Job
 
 THEME = Path("deck") / "theme.pptx"
 PRIMARY, ACCENT, INK, TINT, MUTED = "0B4F6C", "E8A33D", "1D2B36", "F4F1EA", "46525C"
+_FLOOR = 18.0  # no text on a slide is smaller than this
 _TITLE_TYPES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE}
 _SKIP_TYPES = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
 
@@ -87,8 +89,9 @@ def preflight(edition: Edition, job: Job, templates: Path) -> None:
 class _Writer:
     """Fill one presentation from an edition; one method per kind of content."""
 
-    def __init__(self, edition: Edition, prs):
+    def __init__(self, edition: Edition, prs, warn):
         self.ed = edition
+        self.warn = warn
         self.c = edition.campaign
         self.prs = prs
         self.layouts = {layout.name: layout for layout in prs.slide_layouts}
@@ -122,7 +125,9 @@ class _Writer:
             paragraph.alignment = PP_ALIGN.RIGHT
         if align is not None:
             paragraph.alignment = align
-        if not bullet:
+        if not bullet:  # no bullet, and no hanging indent left over from a bulleted box
+            ppr.set("marL", "0")
+            ppr.set("indent", "0")
             ppr.insert(0, etree.SubElement(ppr, qn("a:buNone")))
         return paragraph
 
@@ -131,6 +136,76 @@ class _Writer:
         frame.clear()
         for i, text in enumerate(lines):
             self._run(self._para(frame, i == 0, bullet=bullet), text)
+
+    # -- fitting text ---------------------------------------------------------
+    def _inherited(self, placeholder, level: int, path: str, attr: str) -> str | None:
+        """Look up a paragraph property the way PowerPoint does: layout, then master."""
+        path = f"{qn(f'a:lvl{level + 1}pPr')}/{path}"
+        styles = [self.prs.slide_master._element.find(f"{qn('p:txStyles')}/{qn('p:bodyStyle')}")]
+        layout_ph = placeholder._base_placeholder
+        if layout_ph is not None:
+            styles.insert(0, layout_ph._element.txBody.find(qn("a:lstStyle")))
+        for style in styles:
+            found = style.find(path) if style is not None else None
+            if found is not None and found.get(attr) is not None:
+                return found.get(attr)
+        return None
+
+    def _size(self, placeholder, paragraph, run) -> float:
+        """The size a run is drawn at: its own, else inherited."""
+        if run.font.size is not None:
+            return run.font.size.pt
+        sz = self._inherited(placeholder, paragraph.level, qn("a:defRPr"), "sz")
+        return int(sz) / 100 if sz else 18.0
+
+    def _height(self, placeholder, shrink: float) -> float:
+        """Estimate the text height in points, wrapping words with real font metrics."""
+        face = fonts.faces_for(self.ed.lang)[0]
+        total = 7.2  # top and bottom insets
+        for p in placeholder.text_frame.paragraphs:
+            runs = [r for r in p.runs if r.text]
+            if not runs:
+                continue
+            size = max(max(_FLOOR, self._size(placeholder, p, r) - shrink) for r in runs)
+            bold = any(r.font.bold for r in runs)
+            own = p._p.pPr.get("marL") if p._p.pPr is not None else None
+            mar_l = own if own is not None else self._inherited(placeholder, p.level, "", "marL")
+            width = Emu(placeholder.width).pt - 14.4 - Emu(int(mar_l or 0)).pt
+            space = fonts.text_width_pt(" ", face, size, bold=bold)
+            lines = 0
+            for chunk in "".join(r.text for r in runs).split("\v"):
+                lines, line = lines + 1, 0.0
+                for word in chunk.split():
+                    w = fonts.text_width_pt(word, face, size, bold=bold)
+                    if line and line + space + w > width:
+                        lines, line = lines + 1, 0.0
+                    line += (space if line else 0) + w
+                    while line > width:  # a word longer than the line breaks anywhere
+                        lines, line = lines + 1, line - width
+            if p.space_before is not None:
+                before = p.space_before.pt
+            else:
+                pts = self._inherited(placeholder, p.level, f"{qn('a:spcBef')}/{qn('a:spcPts')}", "val")
+                before = int(pts) / 100 if pts else 0
+            spacing = p.line_spacing if isinstance(p.line_spacing, float) else 1.1
+            total += before + lines * size * 1.36 * spacing
+        return total
+
+    def _fit(self, placeholder, spec: Slide) -> None:
+        """Shrink a placeholder's text in 2 pt steps (never below 18 pt) until it fits."""
+        room = Emu(placeholder.height).pt
+        for shrink in range(0, 12, 2):
+            if self._height(placeholder, shrink) <= room:
+                break
+        else:
+            self.warn(f"deck slide {spec.id!r}: text overflows its placeholder even at "
+                      f"{_FLOOR:.0f} pt; shorten it or split the slide")
+            shrink = 10
+        if shrink:
+            for p in placeholder.text_frame.paragraphs:
+                for r in p.runs:
+                    size = self._size(placeholder, p, r)
+                    r.font.size = Pt(max(_FLOOR, size - shrink))
 
     # -- slide kinds --------------------------------------------------------
     def cover(self, slide, spec: Slide, bodies, item) -> None:
@@ -170,26 +245,36 @@ class _Writer:
         labels = self.c.labels
         for i, r in enumerate(self.ed.resources):
             head = self._para(frame, i == 0, bullet=False)
-            self._run(head, labels.emergency_now if r.emergency else r.name, bold=True,
+            head.space_before = Pt(14 if i else 0)
+            self._run(head, labels.emergency_now if r.emergency else r.name, size=22, bold=True,
                       link=r.url)
-            self._run(head, f": {r.purpose}")
             ways = []
             if r.phone:
                 ways.append(f"{labels.call} {r.phone}")
             if r.sms:
                 ways.append(f"{labels.text} {r.sms}")
-            if r.url:
+            if r.url and not ways:
                 ways.append(f"{labels.online} {r.url.removeprefix('https://')}")
-            detail = self._para(frame, False, level=1)
-            self._run(detail, " · ".join(ways + [r.hours]))
+            numbers = self._para(frame, False, bullet=False)
+            numbers.space_before = Pt(0)
+            numbers.line_spacing = 1.0
+            self._run(numbers, "   ·   ".join(ways), size=28, bold=True,
+                      colour="A3271B" if r.emergency else PRIMARY)
+            detail = self._para(frame, False, bullet=False)
+            detail.space_before = Pt(0)
+            detail.line_spacing = 1.0
+            web = f"{r.url.removeprefix('https://')} · " if r.url and (r.phone or r.sms) else ""
+            self._run(detail, f"{web}{r.purpose}. {r.hours}.", size=18, colour=MUTED)
 
     def sources(self, slide, spec, bodies, item) -> None:
         frame = bodies[0].text_frame
         frame.clear()
         for i, s in enumerate(self.ed.cited_sources):
             p = self._para(frame, i == 0)
-            self._run(p, f"{s.publisher}{f' ({s.year})' if s.year else ''}. ")
-            self._run(p, s.title, link=s.url)
+            self._run(p, f"{s.publisher}{f' ({s.year})' if s.year else ''}.", size=22)
+            p.add_line_break()
+            # The title is the link text: meaningful, and short enough not to wrap.
+            self._run(p, s.title, size=22, link=s.url)
 
     def _free_area(self, slide) -> tuple[int, int, int, int]:
         """Return left, top, width, height of the space under the title."""
@@ -222,34 +307,40 @@ class _Writer:
         left, top, width, height = self._free_area(slide)
         gap = Inches(0.35)
         card_w = int((width - gap * (len(stats) - 1)) / len(stats))
-        for i, stat in enumerate(stats):
+        pad = Inches(0.25)
+        align = PP_ALIGN.RIGHT if self.rtl else PP_ALIGN.LEFT
+        face = fonts.faces_for(self.ed.lang)[0]
+        numbers = [self.ed.number(stat) for stat in stats]
+        # One size for every card, from real font metrics, so the numbers line up.
+        size = min(fonts.fit_size(n, face, Emu(card_w - 2 * pad).pt, 48, 32, bold=True)
+                   for n in numbers)
+        for i, (stat, number) in enumerate(zip(stats, numbers)):
             x = left + i * (card_w + gap)
             if self.rtl:
                 x = left + width - card_w - i * (card_w + gap)
-            number = self.ed.number(stat)
             shape = self._shape(slide, MSO_SHAPE.ROUNDED_RECTANGLE, x, top, card_w, height,
                                 fill=TINT, line=None,
                                 descr=f"{stat.qualifier or ''} {number} {stat.label}".strip())
-            shape.adjustments[0] = 0.06
+            shape.adjustments[0] = 0.05
             frame = shape.text_frame
-            frame.margin_left = frame.margin_right = Inches(0.25)
-            frame.margin_top = Inches(0.3)
-            first = True
-            if stat.qualifier:
-                self._run(self._para(frame, True, bullet=False), stat.qualifier, size=22,
-                          bold=True, colour=PRIMARY)
-                first = False
-            self._run(self._para(frame, first, bullet=False), number, size=40, bold=True,
-                      colour=PRIMARY)
-            self._run(self._para(frame, False, bullet=False), stat.label, size=22, colour=INK)
-            cite = self._para(frame, False, bullet=False)
-            cite.space_before = Pt(12)
+            frame.margin_left = frame.margin_right = pad
+            frame.margin_top = Inches(0.35)
+            # Every card keeps the qualifier line so the big numbers share a baseline.
+            self._run(self._para(frame, True, bullet=False, align=align),
+                      stat.qualifier or " ", size=22, bold=True, colour=PRIMARY)
+            self._run(self._para(frame, False, bullet=False, align=align), number, size=size,
+                      bold=True, colour=PRIMARY)
+            label = self._para(frame, False, bullet=False, align=align)
+            label.space_before = Pt(6)
+            self._run(label, stat.label, size=24, colour=INK)
+            cite = self._para(frame, False, bullet=False, align=align)
+            cite.space_before = Pt(14)
             self._run(cite, self.ed.citation(stat), size=18, colour=MUTED)
 
     def cycle(self, slide, spec, bodies, item) -> None:
         steps = self.c.cycle
         left, top, width, height = self._free_area(slide)
-        box_w, box_h = Inches(3.0), Inches(1.05)
+        box_w, box_h = Inches(3.2), Inches(1.15)
         cx, cy = left + width / 2, top + height / 2
         rx, ry = (width - box_w) / 2, (height - box_h) / 2
         shapes = []
@@ -290,6 +381,8 @@ class _Writer:
         fill(slide, spec, bodies, item)
         for unused in bodies[BODIES_NEEDED[kind]:]:
             unused._element.getparent().remove(unused._element)
+        for placeholder in bodies[:BODIES_NEEDED[kind]]:
+            self._fit(placeholder, spec)
         notes = slide.notes_slide.notes_text_frame
         notes.text = " ".join(spec.notes.split())
         for r in notes.paragraphs[0].runs:
@@ -336,13 +429,14 @@ def _stable_zip(data: bytes, stamp) -> bytes:
     return out.getvalue()
 
 
-def render(edition: Edition, job: Job, templates: Path, content_dir: Path) -> bytes:
-    """Build the deck as .pptx bytes."""
+def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
+           warn=lambda message: None) -> bytes:
+    """Build the deck as .pptx bytes; report text that had to shrink through ``warn``."""
     prs = Presentation(str(theme_path(templates)))
     for slide_id in list(prs.slides._sldIdLst):  # a theme may carry sample slides
         prs.part.drop_rel(slide_id.rId)
         prs.slides._sldIdLst.remove(slide_id)
-    writer = _Writer(edition, prs)
+    writer = _Writer(edition, prs, warn)
     for spec in edition.deck.slides:
         writer.add(spec)
     _set_properties(prs, edition)

@@ -1,0 +1,78 @@
+"""The command line as a user runs it: messages, exit codes, and what lands in output/."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from .conftest import ROOT, edit, run_cli
+
+
+def test_help_reads_well():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for words in ("check", "--product", "--paper", "--locale", "--out", "exit codes: 0 built"):
+        assert words in result.stdout
+
+
+def test_build_writes_the_named_outputs_and_says_where(tmp_path):
+    result = run_cli("--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    for name in ("flyer-letter.pdf", "flyer-a4.pdf", "deck.pptx"):
+        assert (tmp_path / "en" / name).stat().st_size > 10_000
+        assert f"en/{name}" in result.stdout
+    assert "built 3 files into" in result.stdout and " s" in result.stdout.splitlines()[-1]
+    assert sorted(p.name for p in (tmp_path / "en").iterdir()) == [
+        "deck.pptx", "flyer-a4.pdf", "flyer-letter.pdf"]
+
+
+def test_product_and_paper_options_narrow_the_build(tmp_path):
+    result = run_cli("--product", "flyer", "--paper", "a4", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in (tmp_path / "en").iterdir()] == ["flyer-a4.pdf"]
+
+
+def test_check_is_fast_path_without_the_pdf_engine():
+    code = ("import sys; from outreach.cli import main; rc = main(['check']); "
+            "print(rc, 'weasyprint' in sys.modules, 'pptx' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.stdout.split()[-3:] == ["0", "False", "False"], result.stdout + result.stderr
+
+
+def test_bad_content_exits_2_with_located_message_and_no_traceback(content_copy, tmp_path):
+    edit(content_copy / "campaign.yaml", "unit: percent", "unit: percentage")
+    result = run_cli("check", "--content", str(content_copy))
+    assert result.returncode == 2
+    assert "campaign.yaml:" in result.stderr and "statistics[3].unit" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run_cli("--content", str(content_copy), "--out", str(tmp_path))
+    assert result.returncode == 2 and not (tmp_path / "en").exists()
+
+
+def test_unknown_product_is_a_usage_error():
+    result = run_cli("--product", "billboard")
+    assert result.returncode == 2
+    assert "unknown product billboard; choose from flyer, deck" in result.stderr
+
+
+def test_a_failed_render_exits_1_and_keeps_the_previous_good_build(content_copy, tmp_path):
+    assert run_cli("--out", str(tmp_path)).returncode == 0
+    before = {p.name: p.read_bytes() for p in (tmp_path / "en").iterdir()}
+    edit(content_copy / "campaign.yaml", "text: Gifts, money or a phone you cannot explain",
+         "text: " + "Gifts, money or a phone you cannot explain. " * 15)
+    result = run_cli("--content", str(content_copy), "--out", str(tmp_path))
+    assert result.returncode == 1
+    assert "does not fit on one" in result.stderr and "Traceback" not in result.stderr
+    after = {p.name: p.read_bytes() for p in (tmp_path / "en").iterdir()}
+    assert after == before
+
+
+def test_debug_shows_the_traceback(content_copy):
+    edit(content_copy / "campaign.yaml", "unit: percent", "unit: percentage")
+    result = run_cli("check", "--debug", "--content", str(content_copy))
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_console_script_is_declared():
+    text = (ROOT / "pyproject.toml").read_text()
+    assert 'outreach = "outreach.cli:main"' in text
