@@ -16,9 +16,13 @@ Build print-ready PDF handouts and an editable PowerPoint deck from the campaign
 in content/. With no command, builds everything into output/<locale>/.
 
 commands:
-  build    render the products (the default)
-  check    validate the content only; fast, renders nothing
-  schema   regenerate content/schema/*.json from the content model
+  build                render the products (the default)
+  check                validate the content only; fast, renders nothing
+  schema               regenerate content/schema/*.json from the content model
+  i18n extract         write content/locales/messages.pot (every translatable text)
+  i18n init LANG       start content/locales/LANG.po for a new language
+  i18n update          merge the template into every catalog (changed -> fuzzy)
+  i18n status          translated / fuzzy / untranslated per locale
 """
 
 EPILOG = """\
@@ -27,6 +31,7 @@ examples:
   python build.py                         build every product, paper and locale
   python build.py --product flyer --paper a4
   python build.py check
+  python build.py i18n status --min-percent 90
 """
 
 
@@ -38,8 +43,11 @@ def parser() -> argparse.ArgumentParser:
     """Return the argument parser (also used to document the options)."""
     p = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", nargs="?", default="build", choices=("build", "check", "schema"),
+    p.add_argument("command", nargs="?", default="build",
+                   choices=("build", "check", "schema", "i18n"), help=argparse.SUPPRESS)
+    p.add_argument("action", nargs="?", choices=("extract", "init", "update", "status"),
                    help=argparse.SUPPRESS)
+    p.add_argument("lang", nargs="?", help=argparse.SUPPRESS)
     p.add_argument("--product", type=_split, default=(), metavar="LIST",
                    help="products to build, comma-separated: flyer,deck (default: all)")
     p.add_argument("--paper", type=_split, default=(), metavar="LIST",
@@ -52,6 +60,10 @@ def parser() -> argparse.ArgumentParser:
                    help="content folder (default: content/ beside build.py)")
     p.add_argument("--templates", type=Path, default=None, metavar="DIR",
                    help="templates folder (default: templates/ beside build.py)")
+    p.add_argument("--strict", action="store_true",
+                   help="treat untranslated or stale (fuzzy) texts as errors, not warnings")
+    p.add_argument("--min-percent", type=float, default=None, metavar="N",
+                   help="with 'i18n status': fail if a locale is less than N%% translated")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
     return p
@@ -64,7 +76,8 @@ def _options(args: argparse.Namespace):
     return BuildOptions(
         content_dir=args.content or defaults.content_dir,
         templates_dir=args.templates or defaults.templates_dir,
-        out_dir=args.out, products=args.product, papers=args.paper, locales=args.locale)
+        out_dir=args.out, products=args.product, papers=args.paper, locales=args.locale,
+        strict=args.strict)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -77,6 +90,8 @@ def _run(args: argparse.Namespace) -> int:
         say(f"content OK: {len(content.campaign.statistics)} statistics, "
             f"{len(content.deck.slides)} slides ({options.content_dir})")
         return EXIT_OK
+    if args.command == "i18n":
+        return _i18n(args, pipeline.check(options), say)
     if args.command == "schema":
         from .schema import write_schemas
 
@@ -90,6 +105,38 @@ def _run(args: argparse.Namespace) -> int:
         say(f"wrote {item.path}  ({item.size / 1024:.0f} KiB, {item.seconds:.2f} s)")
     say(f"built {len(report.outputs)} files into {os.path.abspath(options.out_dir)} "
         f"in {report.seconds:.2f} s")
+    return EXIT_OK
+
+
+def _i18n(args: argparse.Namespace, content, say) -> int:
+    from . import i18n
+    from .errors import UsageError
+
+    if args.action is None:
+        raise UsageError("say what to do: i18n extract | init LANG | update | status")
+    if args.action == "init":
+        if not args.lang:
+            raise UsageError("i18n init needs a language code, e.g. 'i18n init es'")
+        path = i18n.init(content, args.lang)
+        say(f"wrote {path}: open it in Poedit or any PO editor, translate, then build")
+        return EXIT_OK
+    if args.action in ("extract", "update"):
+        paths = [i18n.extract(content)] if args.action == "extract" else i18n.update(content)
+        for path in paths:
+            say(f"wrote {path}")
+        return EXIT_OK
+    rows = i18n.status(content)
+    print(f"{'locale':<10}{'translated':>12}{'fuzzy':>8}{'untranslated':>14}{'percent':>10}")
+    failed = []
+    for row in rows:
+        print(f"{row.locale:<10}{row.translated:>12}{row.fuzzy:>8}{row.untranslated:>14}"
+              f"{row.percent:>9.1f}%")
+        if (args.strict and row.translated < row.total) or \
+                (args.min_percent is not None and row.percent < args.min_percent):
+            failed.append(row.locale)
+    if failed:
+        print(f"incomplete: {', '.join(failed)}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 

@@ -10,11 +10,12 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
-from .model import Campaign, Deck
+from .model import Campaign, Deck, Region
 from .yamlsafe import Located, dotted, read_yaml
 
 CAMPAIGN_FILE = "campaign.yaml"
 DECK_FILE = "deck.yaml"
+REGIONS_DIR = "regions"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class Content:
     deck: Deck
     located: dict[str, Located]
     """The raw documents by file name, kept for located messages in later stages."""
+    folder: Path
+    """The content folder these were read from."""
+    regions: dict[str, Region]
+    """Region overlays by ISO code, from regions/*.yaml."""
 
 
 def _display(path: Path) -> str:
@@ -181,6 +186,40 @@ def load_content(content_dir: Path) -> Content:
         problems += more
     if campaign is not None and deck is not None:
         problems += _cross_check(campaign, deck, cdoc, ddoc)
+    regions, more = _load_regions(content_dir / REGIONS_DIR)
+    problems += more
     if problems or campaign is None or deck is None:
         raise ContentError(problems)
-    return Content(campaign, deck, {CAMPAIGN_FILE: cdoc, DECK_FILE: ddoc})
+    return Content(campaign, deck, {CAMPAIGN_FILE: cdoc, DECK_FILE: ddoc}, content_dir, regions)
+
+
+def _load_regions(folder: Path) -> tuple[dict[str, Region], list[Problem]]:
+    """Read every regions/XX.yaml overlay; its file name must match its region code."""
+    regions: dict[str, Region] = {}
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        doc, found = read_yaml(path, _display(path))
+        problems += found
+        if doc.data is None:
+            continue
+        region, found = _validate(Region, doc)
+        problems += found
+        if region is None:
+            continue
+        if path.stem != region.region:
+            line, col = doc.mark(("region",))
+            problems.append(Problem(doc.file, line, col, "region",
+                                    f"the file is named {path.stem}.yaml but holds region "
+                                    f"{region.region!r}; name it {region.region}.yaml"))
+        for i, resource in enumerate(region.resources):
+            if resource.region != region.region:
+                line, col = doc.mark(("resources", i, "region"))
+                problems.append(Problem(doc.file, line, col, f"resources[{i}].region",
+                                        f"a {region.region} overlay may only list "
+                                        f"{region.region} resources (got {resource.region!r})"))
+        if sum(r.primary for r in region.resources) != 1:
+            line, col = doc.mark(("resources",))
+            problems.append(Problem(doc.file, line, col, "resources",
+                                    "mark exactly one resource as primary: true"))
+        regions[region.region] = region
+    return regions, problems

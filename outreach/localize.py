@@ -12,9 +12,12 @@ from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from babel.units import format_unit
 
-from .content import Content
-from .errors import UsageError
-from .model import Campaign, Deck, Resource, Source, Statistic
+from pydantic import ValidationError
+
+from . import i18n
+from .content import CAMPAIGN_FILE, DECK_FILE, Content
+from .errors import ContentError, Problem, UsageError
+from .model import LETTER_REGIONS, Campaign, Deck, Organization, Region, Resource, Source, Statistic
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,10 @@ class Edition:
     campaign: Campaign
     deck: Deck
     region: str
+    overlay: Region | None = None
+    """The region file in force, if the region is not the campaign's own."""
+    warnings: tuple[str, ...] = ()
+    """Texts that fell back to the source language."""
 
     @cached_property
     def _babel(self) -> Locale:
@@ -73,8 +80,23 @@ class Edition:
     @property
     def resources(self) -> list[Resource]:
         """This region's resources, the emergency number first, then the primary one."""
-        mine = [r for r in self.campaign.resources if r.region == self.region]
+        pool = self.overlay.resources if self.overlay else self.campaign.resources
+        mine = [r for r in pool if r.region == self.region]
         return sorted(mine, key=lambda r: (not r.emergency, not r.primary))
+
+    @property
+    def organization(self) -> Organization:
+        """Who publishes this edition: the region's organization if it names one."""
+        if self.overlay and self.overlay.organization:
+            return self.overlay.organization
+        return self.campaign.meta.organization
+
+    @property
+    def paper(self) -> str:
+        """The usual paper size in this edition's region."""
+        if self.overlay:
+            return self.overlay.default_paper
+        return "letter" if self.region in LETTER_REGIONS else "a4"
 
     @property
     def primary(self) -> Resource:
@@ -100,14 +122,96 @@ class Edition:
         return dt.datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=dt.timezone.utc)
 
 
+def _split(locale: str) -> tuple[str, str | None]:
+    """Return (language, region) of a BCP 47 tag: en-GB -> (en, GB), zh-Hans -> (zh, None)."""
+    parts = locale.split("-")
+    region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+    return parts[0], region.upper() if region else None
+
+
 def available_locales(content: Content) -> list[str]:
-    """Return the locales this content can be built in (the source language for now)."""
-    return [content.campaign.meta.source_language]
+    """The source language, every locale with a catalog, and every region overlay's locales."""
+    extra = set(i18n.catalog_locales(content))
+    for region in content.regions.values():
+        extra.update(region.locales)
+    source = content.campaign.meta.source_language
+    return [source] + sorted(extra - {source})
 
 
-def localize(content: Content, locale: str) -> Edition:
-    """Return the campaign in ``locale``; raise UsageError if it has no translation."""
+def _region_for(content: Content, locale: str) -> str:
+    """The region whose help resources a locale prints; never guessed from another region."""
+    _, region = _split(locale)
+    for overlay in content.regions.values():
+        if locale in overlay.locales:
+            return overlay.region
+    if region is None or region == content.campaign.meta.region:
+        return content.campaign.meta.region
+    if region not in content.regions:
+        raise ContentError([Problem(
+            str(content.folder / "regions" / f"{region}.yaml"), 1, 1, "",
+            f"locale {locale} needs help resources for region {region}, and there is no "
+            f"region file; create it (see content/regions/GB.yaml) so that {locale} never "
+            f"prints another region's hotlines")])
+    return region
+
+
+def _catalog_for(content: Content, locale: str) -> str | None:
+    """The catalog that translates a locale: its own, else its language's, else none."""
+    have = set(i18n.catalog_locales(content))
+    language, _ = _split(locale)
+    return locale if locale in have else (language if language in have else None)
+
+
+def _apply(content: Content, tr: i18n.Translation) -> tuple[Campaign, Deck]:
+    """Replace source texts by their translations and validate the result again."""
+    data = {CAMPAIGN_FILE: content.campaign.model_dump(), DECK_FILE: content.deck.model_dump()}
+    where: dict[tuple, str] = {}
+    for text in i18n.texts(content):
+        if text.id in tr.strings:
+            node = data[text.path[0]]
+            for key in text.path[1:-1]:
+                node = node[key]
+            node[text.path[-1]] = tr.strings[text.id]
+            where[text.path] = text.id
+    problems, models = [], []
+    for doc, model in ((CAMPAIGN_FILE, Campaign), (DECK_FILE, Deck)):
+        try:
+            models.append(model.model_validate(data[doc]))
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                ident = where.get((doc,) + tuple(error["loc"]), "")
+                problems.append(Problem(tr.file, tr.lines.get(ident, 1), 1, ident,
+                                        f"translation rejected: {error['msg'].lower()}"))
+    if problems:
+        raise ContentError(problems)
+    return models[0], models[1]
+
+
+def localize(content: Content, locale: str, *, strict: bool = False) -> Edition:
+    """Return the campaign in ``locale``: translated text, the locale's region data.
+
+    Untranslated and stale (fuzzy) texts fall back to the source language with a warning;
+    with ``strict`` they are errors.
+    """
     known = available_locales(content)
     if locale not in known:
         raise UsageError(f"no translation for locale {locale!r}; available: {', '.join(known)}")
-    return Edition(locale, content.campaign, content.deck, content.campaign.meta.region)
+    region = _region_for(content, locale)
+    source = content.campaign.meta.source_language
+    campaign, deck, warnings = content.campaign, content.deck, []
+    catalog = _catalog_for(content, locale)
+    if catalog is not None and _split(locale)[0] != source:
+        tr = i18n.translation(content, catalog)
+        campaign, deck = _apply(content, tr)
+        stale = [(ident, "fuzzy: the source text changed") for ident in tr.fuzzy]
+        stale += [(ident, "untranslated") for ident in tr.missing]
+        if stale and strict:
+            raise ContentError([Problem(tr.file, tr.lines.get(i, 1), 1, i,
+                                        f"{why}; translate it or drop --strict")
+                                for i, why in stale])
+        for ident, why in stale:
+            warnings.append(f"{locale}: {ident} is {why}; printing the {source} text")
+    elif _split(locale)[0] != source:
+        raise UsageError(f"locale {locale!r} has no catalog; run 'python build.py i18n init "
+                         f"{_split(locale)[0]}'")
+    return Edition(locale, campaign, deck, region, content.regions.get(region), tuple(warnings))

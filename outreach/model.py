@@ -37,6 +37,16 @@ class _Strict(BaseModel):
                               use_attribute_docstrings=True)
 
 
+class _Entry(_Strict):
+    """A list entry: a stable id, plus optional guidance for translators."""
+
+    id: Id
+    note: str | None = Field(None, max_length=1000)
+    """A note for translators; it travels with every text of this item into the PO files."""
+    do_not_translate: list[str] = Field(default_factory=list, max_length=20)
+    """Names of this item's text fields to keep as written in every language (e.g. a brand name)."""
+
+
 class Organization(_Strict):
     name: Text
     """Who publishes this campaign."""
@@ -64,8 +74,7 @@ class Meta(_Strict):
     """The license of the text, e.g. CC BY-SA 4.0."""
 
 
-class Source(_Strict):
-    id: Id
+class Source(_Entry):
     publisher: Text
     """Who published it."""
     short: Text | None = None
@@ -78,8 +87,7 @@ class Source(_Strict):
     """Where to read it."""
 
 
-class Statistic(_Strict):
-    id: Id
+class Statistic(_Entry):
     value: float = Field(gt=0)
     """The number itself, e.g. 4800000 or 21."""
     unit: Literal["count", "percent", "months", "one_in"]
@@ -98,8 +106,7 @@ class Statistic(_Strict):
     """Shown as one of the flyer's three big numbers."""
 
 
-class Quote(_Strict):
-    id: Id
+class Quote(_Entry):
     text: Text
     """The words as spoken, short."""
     speaker: str = Field(min_length=1, max_length=100)
@@ -110,29 +117,25 @@ class Quote(_Strict):
     """The id of the entry in ``sources`` where it was published."""
 
 
-class Step(_Strict):
-    id: Id
+class Step(_Entry):
     title: Text
     """Two to four words for the diagram's shape."""
     text: Text
     """One sentence explaining the step."""
 
 
-class Myth(_Strict):
-    id: Id
+class Myth(_Entry):
     myth: Text
     fact: Text
     source: Id | None = None
     """The id of the source that supports the fact, if any."""
 
 
-class Item(_Strict):
-    id: Id
+class Item(_Entry):
     text: Text
 
 
-class Resource(_Strict):
-    id: Id
+class Resource(_Entry):
     name: Text
     """The service's name."""
     purpose: Text
@@ -207,8 +210,7 @@ ContentRef = Annotated[str, Field(
                 "(e.g. quote/online-relationships, myth/kidnapping).")]
 
 
-class Slide(_Strict):
-    id: Id
+class Slide(_Entry):
     layout: str = Field(min_length=1, max_length=100)
     """The name of a slide layout in the deck theme, e.g. "Title and Content"."""
     content: ContentRef
@@ -226,3 +228,33 @@ class Deck(_Strict):
     agenda: list[Item] = Field(default_factory=list, max_length=8)
     """Items for the agenda slide."""
     slides: list[Slide] = Field(min_length=1, max_length=60)
+
+
+LETTER_REGIONS = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PA", "DO",
+                            "PR", "SV", "NI", "BZ"})
+"""Regions that print on US Letter; everyone else uses A4."""
+
+
+class Region(_Strict):
+    """Data that differs by region: who to call, who publishes, which paper is in the printer.
+
+    A region file replaces the campaign's resources for every locale built for that region;
+    it never falls back to another region's numbers.
+    """
+
+    region: str = Field(pattern=r"^[A-Z]{2}$")
+    """ISO 3166 code of the region, e.g. GB."""
+    paper: Literal["letter", "a4"] | None = None
+    """The usual paper size there; default: letter for the Americas that use it, else a4."""
+    locales: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]] = \
+        Field(default_factory=list, max_length=20)
+    """Extra locales to build with this region's data, e.g. en-GB."""
+    organization: Organization | None = None
+    """The local publisher and contact, replacing the campaign's."""
+    resources: list[Resource] = Field(min_length=1, max_length=12)
+    """Hotlines, reporting sites and the emergency number, all for this region."""
+
+    @property
+    def default_paper(self) -> str:
+        """The region's paper size."""
+        return self.paper or ("letter" if self.region in LETTER_REGIONS else "a4")

@@ -28,6 +28,8 @@ class BuildOptions:
     """Paper sizes to build; empty means all."""
     locales: tuple[str, ...] = ()
     """Locales to build; empty means every available one."""
+    strict: bool = False
+    """Fail instead of warning when a text falls back to the source language."""
 
 
 @dataclass(frozen=True)
@@ -81,10 +83,13 @@ def build(options: BuildOptions) -> BuildReport:
     start = time.perf_counter()
     content = check(options)
     jobs = plan(content, options)
-    editions: dict[str, Edition] = {job.locale: localize(content, job.locale) for job in jobs}
+    editions: dict[str, Edition] = {job.locale: localize(content, job.locale, strict=options.strict)
+                                    for job in jobs}
     for job in jobs:
         renderer(job.product).preflight(editions[job.locale], job, options.templates_dir)
     report = BuildReport()
+    for edition in editions.values():
+        report.warnings.extend(edition.warnings)
     rendered: list[tuple[Job, bytes, float]] = []
     for job in jobs:
         began = time.perf_counter()

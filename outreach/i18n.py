@@ -1,0 +1,267 @@
+"""Translation catalogs: every translatable text as a gettext PO entry keyed by its stable id.
+
+msgctxt is the text's id (``statistics.children.label``), msgid the source text, and the
+field's documentation plus any ``note:`` in the YAML become extracted comments, so any PO
+editor (Poedit, Weblate) shows translators what they are translating and where it goes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import PoFileError, read_po, write_po
+from pydantic import BaseModel
+
+from .content import CAMPAIGN_FILE, DECK_FILE, Content
+from .errors import ContentError, Problem, UsageError
+from .model import TRANSLATABLE
+from .output import atomic_write
+
+LOCALES_DIR = "locales"
+TEMPLATE = "messages.pot"
+REVIEW_FLAG = "awaiting review by a native speaker"
+
+
+@dataclass(frozen=True)
+class Text:
+    """One translatable text in the content."""
+
+    id: str
+    """Stable id, used as msgctxt: the YAML path with list items named by their id."""
+    value: str
+    file: str
+    line: int
+    comments: tuple[str, ...]
+    path: tuple[str | int, ...]
+    """Where the value sits in the model dump: (document, key, index, ...)."""
+
+
+def _is_text(annotation: Any) -> bool:
+    """True if a field annotation is ``Text`` or ``Text | None``."""
+    if get_origin(annotation) is Annotated:
+        return TRANSLATABLE in annotation.__metadata__
+    if get_origin(annotation) in (Union, type(int | None)):
+        return any(_is_text(arg) for arg in get_args(annotation))
+    return False
+
+
+def _field_is_text(info) -> bool:
+    return TRANSLATABLE in info.metadata or _is_text(info.annotation)
+
+
+def _walk(model: BaseModel, ident: str, path: tuple, note: str | None, keep: set[str]):
+    """Yield (id, path, value, field doc, note) for every translatable text under ``model``."""
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        if value is None:
+            continue
+        if _field_is_text(info) and isinstance(value, str):
+            if name not in keep:
+                yield f"{ident}.{name}".lstrip("."), path + (name,), value, info.description, note
+        elif isinstance(value, BaseModel):
+            yield from _walk(value, f"{ident}.{name}", path + (name,), None, set())
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _walk(item, f"{ident}.{name}.{item.id}", path + (name, index),
+                                     getattr(item, "note", None),
+                                     set(getattr(item, "do_not_translate", [])))
+
+
+def texts(content: Content) -> list[Text]:
+    """List every translatable text of the campaign and the deck outline, in file order."""
+    found = []
+    for doc_key, model, prefix in ((CAMPAIGN_FILE, content.campaign, ""),
+                                   (DECK_FILE, content.deck, "deck")):
+        located = content.located[doc_key]
+        for ident, path, value, doc, note in _walk(model, prefix, (), None, set()):
+            comments = tuple(c for c in (doc, f"Note: {note}" if note else None) if c)
+            line = located.mark(path)[0]
+            found.append(Text(ident, value, doc_key, line, comments, (doc_key,) + path))
+    return found
+
+
+def template(content: Content) -> Catalog:
+    """Build the POT catalog: every text, with its id as context and its source line."""
+    meta = content.campaign.meta
+    catalog = Catalog(project=meta.title, version=str(meta.last_reviewed),
+                      copyright_holder=meta.organization.name, fuzzy=False,
+                      creation_date=dt.datetime(2026, 1, 1), revision_date=dt.datetime(2026, 1, 1))
+    for text in texts(content):
+        catalog.add(text.value, context=text.id, locations=[(f"content/{text.file}", text.line)],
+                    auto_comments=text.comments)
+    return catalog
+
+
+def _po_bytes(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=79, include_previous=True, sort_output=False)
+    return buffer.getvalue()
+
+
+def locales_dir(content: Content) -> Path:
+    """The folder holding the POT template and one PO file per locale."""
+    return content.folder / LOCALES_DIR
+
+
+def po_path(content: Content, locale: str) -> Path:
+    """Where a locale's catalog lives."""
+    return locales_dir(content) / f"{locale}.po"
+
+
+def _babel_locale(locale: str) -> Locale:
+    try:
+        return Locale.parse(locale, sep="-")
+    except (ValueError, UnknownLocaleError) as exc:
+        raise UsageError(f"{locale!r} is not a known locale code (use e.g. es, fr, ar, zh-Hans, "
+                         f"pt-BR): {exc}") from exc
+
+
+def read_catalog(path: Path, locale: str | None = None) -> Catalog:
+    """Read a PO file; raise ContentError with the line number if it is malformed."""
+    display = str(path)
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle, locale=locale and str(_babel_locale(locale)),
+                           abort_invalid=True)
+    except PoFileError as exc:
+        raise ContentError([Problem(display, exc.lineno, 1, "", f"PO syntax: {exc}")]) from exc
+    except UnicodeDecodeError as exc:
+        raise ContentError([Problem(display, 1, 1, "", "not UTF-8 text; save the file as UTF-8")]) from exc
+    except OSError as exc:
+        raise ContentError([Problem(display, 1, 1, "", f"cannot read the file ({exc.strerror})")]) from exc
+
+
+def extract(content: Content) -> Path:
+    """Write the POT template of every translatable text; return its path."""
+    path = locales_dir(content) / TEMPLATE
+    atomic_write(path, _po_bytes(template(content)))
+    return path
+
+
+def _merge(catalog: Catalog, pot: Catalog) -> Catalog:
+    """Merge a template into a catalog by id: changed source -> fuzzy, removed -> obsolete."""
+    merged = Catalog(locale=catalog.locale, project=catalog.project, version=pot.version,
+                     copyright_holder=pot.copyright_holder, fuzzy=False,
+                     creation_date=catalog.creation_date, revision_date=catalog.revision_date,
+                     last_translator=catalog.last_translator, language_team=catalog.language_team,
+                     header_comment=catalog.header_comment)
+    old = {m.context: m for m in catalog if m.id and m.context}
+    for message in pot:
+        if not message.id:
+            continue
+        before = old.pop(message.context, None)
+        string, flags, previous = "", set(), ()
+        if before is not None:
+            string, flags = before.string, set(before.flags) - {"python-format"}
+            if before.id != message.id and string:
+                flags.add("fuzzy")
+                previous = before.id
+            elif before.id == message.id:
+                previous = before.previous_id
+        merged.add(message.id, string, locations=message.locations, flags=flags,
+                   auto_comments=message.auto_comments, user_comments=before.user_comments if before else (),
+                   previous_id=previous, context=message.context)
+    for context, message in old.items():
+        if message.string:
+            merged.obsolete[(message.id, context)] = message
+    for message in catalog.obsolete.values():
+        merged.obsolete.setdefault((message.id, message.context), message)
+    return merged
+
+
+def init(content: Content, locale: str) -> Path:
+    """Create a new, empty catalog for ``locale`` from the current template."""
+    babel_locale = _babel_locale(locale)
+    path = po_path(content, locale)
+    if path.exists():
+        raise UsageError(f"{path} already exists; use 'i18n update' to refresh it")
+    pot = template(content)
+    catalog = Catalog(locale=babel_locale, project=pot.project, version=pot.version,
+                      copyright_holder=pot.copyright_holder, fuzzy=False,
+                      header_comment=f"# {babel_locale.english_name} translation of "
+                                     f"{pot.project}.\n# Status: {REVIEW_FLAG}.\n#",
+                      creation_date=dt.datetime(2026, 1, 1),
+                      revision_date=dt.datetime(2026, 1, 1))
+    atomic_write(path, _po_bytes(_merge(catalog, pot)))
+    return path
+
+
+def catalog_locales(content: Content) -> list[str]:
+    """The locales that have a catalog, sorted."""
+    folder = locales_dir(content)
+    return sorted(p.stem for p in folder.glob("*.po")) if folder.is_dir() else []
+
+
+def update(content: Content) -> list[Path]:
+    """Refresh the template and merge it into every catalog; nothing translated is lost."""
+    paths = [extract(content)]
+    pot = template(content)
+    for locale in catalog_locales(content):
+        path = po_path(content, locale)
+        atomic_write(path, _po_bytes(_merge(read_catalog(path, locale), pot)))
+        paths.append(path)
+    return paths
+
+
+@dataclass(frozen=True)
+class Status:
+    """How complete one locale's catalog is against the current content."""
+
+    locale: str
+    translated: int
+    fuzzy: int
+    untranslated: int
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A locale's usable strings by id, and the ids that fall back to the source text."""
+
+    strings: dict[str, str]
+    fuzzy: list[str]
+    missing: list[str]
+    lines: dict[str, int]
+    """PO line of each id, for locating errors in translated text."""
+    file: str
+
+
+def translation(content: Content, locale: str) -> Translation:
+    """Read a locale's catalog against the current content; stale entries count as fuzzy."""
+    path = po_path(content, locale)
+    catalog = read_catalog(path, locale)
+    by_id = {m.context: m for m in catalog if m.id and m.context}
+    strings, fuzzy, missing, lines = {}, [], [], {}
+    for text in texts(content):
+        message = by_id.get(text.id)
+        if message is None or not message.string:
+            missing.append(text.id)
+        elif message.fuzzy or message.id != text.value:
+            fuzzy.append(text.id)
+        else:
+            strings[text.id] = message.string
+            lines[text.id] = message.lineno or 1
+    return Translation(strings, fuzzy, missing, lines, str(path))
+
+
+def status(content: Content) -> list[Status]:
+    """Count translated, fuzzy and untranslated texts for every catalog."""
+    result = []
+    for locale in catalog_locales(content):
+        t = translation(content, locale)
+        result.append(Status(locale, len(t.strings), len(t.fuzzy), len(t.missing)))
+    return result
