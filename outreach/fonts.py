@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import RenderError
@@ -16,7 +17,7 @@ SYSTEM_FONT_DIRS = (
 
 @dataclass(frozen=True)
 class Face:
-    """One font family as the documents name it, with its regular and bold files."""
+    """One font family as the documents name it, with its files by style."""
 
     family: str
     regular: str
@@ -24,10 +25,25 @@ class Face:
     italic: str
     package: str
     """The Debian package that provides the files, named in the error when they are missing."""
+    index: int = 0
+    """The face inside a font collection (.ttc) file."""
 
 
 LATIN = Face("Noto Sans", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf",
              "fonts-noto-core")
+ARABIC = Face("Noto Sans Arabic", "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf",
+              "NotoSansArabic-Regular.ttf", "fonts-noto-core")
+DEVANAGARI = Face("Noto Sans Devanagari", "NotoSansDevanagari-Regular.ttf",
+                  "NotoSansDevanagari-Bold.ttf", "NotoSansDevanagari-Regular.ttf",
+                  "fonts-noto-core")
+CJK_SC = Face("Noto Sans CJK SC", "NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc",
+              "NotoSansCJK-Regular.ttc", "fonts-noto-cjk", index=2)
+ALL_FACES = (LATIN, ARABIC, DEVANAGARI, CJK_SC)
+
+# Which face leads for a language; the others follow as per-character fallbacks, so a
+# Latin phone number in Arabic text or an English name in Chinese text still has glyphs.
+PRIMARY = {"ar": ARABIC, "fa": ARABIC, "ur": ARABIC, "hi": DEVANAGARI, "mr": DEVANAGARI,
+           "ne": DEVANAGARI, "zh": CJK_SC, "ja": CJK_SC, "ko": CJK_SC}
 
 
 def font_dirs() -> tuple[Path, ...]:
@@ -52,17 +68,23 @@ def locate(face: Face) -> dict[str, Path]:
 
 
 def faces_for(lang: str) -> list[Face]:
-    """Return the faces a document in ``lang`` needs, in fallback order."""
-    return [LATIN]
+    """Return the faces a document in ``lang`` uses, the language's own script first."""
+    primary = PRIMARY.get(lang.split("-")[0].lower(), LATIN)
+    return [primary] + [face for face in ALL_FACES if face is not primary]
 
 
 def text_width_pt(text: str, face: Face, size_pt: float, *, bold: bool = False) -> float:
     """Measure ``text`` set in ``face`` at ``size_pt`` with the real font, in points."""
-    from PIL import ImageFont  # only the deck needs metrics; keep `check` light
+    font = _pil_font(face, bold)
+    return font.getlength(text) * size_pt / 100
+
+
+@lru_cache(maxsize=16)
+def _pil_font(face: Face, bold: bool):
+    from PIL import ImageFont
 
     path = locate(face)["bold" if bold else "regular"]
-    font = ImageFont.truetype(str(path), size=100)
-    return font.getlength(text) * size_pt / 100
+    return ImageFont.truetype(str(path), size=100, index=face.index)
 
 
 def fit_size(text: str, face: Face, width_pt: float, largest: float, smallest: float,

@@ -55,7 +55,8 @@ def _field_is_text(info) -> bool:
     return TRANSLATABLE in info.metadata or _is_text(info.annotation)
 
 
-def _walk(model: BaseModel, ident: str, path: tuple, note: str | None, keep: set[str]):
+def walk(model: BaseModel, ident: str = "", path: tuple = (), note: str | None = None,
+         keep: frozenset[str] = frozenset()):
     """Yield (id, path, value, field doc, note) for every translatable text under ``model``."""
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
@@ -65,13 +66,13 @@ def _walk(model: BaseModel, ident: str, path: tuple, note: str | None, keep: set
             if name not in keep:
                 yield f"{ident}.{name}".lstrip("."), path + (name,), value, info.description, note
         elif isinstance(value, BaseModel):
-            yield from _walk(value, f"{ident}.{name}", path + (name,), None, set())
+            yield from walk(value, f"{ident}.{name}", path + (name,))
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    yield from _walk(item, f"{ident}.{name}.{item.id}", path + (name, index),
-                                     getattr(item, "note", None),
-                                     set(getattr(item, "do_not_translate", [])))
+                    yield from walk(item, f"{ident}.{name}.{item.id}", path + (name, index),
+                                    getattr(item, "note", None),
+                                    frozenset(getattr(item, "do_not_translate", [])))
 
 
 def texts(content: Content) -> list[Text]:
@@ -80,7 +81,7 @@ def texts(content: Content) -> list[Text]:
     for doc_key, model, prefix in ((CAMPAIGN_FILE, content.campaign, ""),
                                    (DECK_FILE, content.deck, "deck")):
         located = content.located[doc_key]
-        for ident, path, value, doc, note in _walk(model, prefix, (), None, set()):
+        for ident, path, value, doc, note in walk(model, prefix):
             comments = tuple(c for c in (doc, f"Note: {note}" if note else None) if c)
             line = located.mark(path)[0]
             found.append(Text(ident, value, doc_key, line, comments, (doc_key,) + path))

@@ -49,15 +49,18 @@ class Edition:
 
     def number(self, stat: Statistic) -> str:
         """Format a statistic's value for the locale, e.g. '4.8 million' or '1 in 5'."""
-        loc = self._babel
+        # The locale's own digits (e.g. Arabic-Indic for ar-EG), not always Latin ones.
+        loc, digits = self._babel, "default"
         if stat.unit == "count":
             return format_compact_decimal(stat.value, format_type="long", locale=loc,
-                                          fraction_digits=1)
+                                          fraction_digits=1, numbering_system=digits)
         if stat.unit == "percent":
-            return format_percent(stat.value / 100, locale=loc)
+            return format_percent(stat.value / 100, locale=loc, numbering_system=digits)
         if stat.unit == "months":
-            return format_unit(stat.value, "duration-month", length="long", locale=loc)
-        return self.campaign.labels.one_in.replace("{n}", format_decimal(stat.value, locale=loc))
+            return format_unit(stat.value, "duration-month", length="long", locale=loc,
+                               numbering_system=digits)
+        n = format_decimal(stat.value, locale=loc, numbering_system=digits)
+        return self.campaign.labels.one_in.replace("{n}", n)
 
     def date(self, value: dt.date) -> str:
         """Format a date the way the locale writes it in running text."""

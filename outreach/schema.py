@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import Campaign, Deck
+from .model import Campaign, Deck, Region
 
-SCHEMAS = {"campaign.schema.json": Campaign, "deck.schema.json": Deck}
+SCHEMAS = {"campaign.schema.json": Campaign, "deck.schema.json": Deck,
+           "region.schema.json": Region}
 
 
 def schema_text(model) -> str:

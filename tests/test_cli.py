@@ -17,7 +17,7 @@ def test_help_reads_well():
 
 
 def test_build_writes_the_named_outputs_and_says_where(tmp_path):
-    result = run_cli("--out", str(tmp_path))
+    result = run_cli("--locale", "en", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     for name in ("flyer-letter.pdf", "flyer-a4.pdf", "deck.pptx"):
         assert (tmp_path / "en" / name).stat().st_size > 10_000
@@ -57,11 +57,11 @@ def test_unknown_product_is_a_usage_error():
 
 
 def test_a_failed_render_exits_1_and_keeps_the_previous_good_build(content_copy, tmp_path):
-    assert run_cli("--out", str(tmp_path)).returncode == 0
+    assert run_cli("--locale", "en", "--out", str(tmp_path)).returncode == 0
     before = {p.name: p.read_bytes() for p in (tmp_path / "en").iterdir()}
     edit(content_copy / "campaign.yaml", "text: Gifts, money or a phone you cannot explain",
          "text: " + "Gifts, money or a phone you cannot explain. " * 15)
-    result = run_cli("--content", str(content_copy), "--out", str(tmp_path))
+    result = run_cli("--locale", "en", "--content", str(content_copy), "--out", str(tmp_path))
     assert result.returncode == 1
     assert "does not fit on one" in result.stderr and "Traceback" not in result.stderr
     after = {p.name: p.read_bytes() for p in (tmp_path / "en").iterdir()}

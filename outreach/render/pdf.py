@@ -14,6 +14,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .. import fonts
 from ..errors import FetchRefused, RenderError, TemplateError
+from ..i18n import walk
 from ..localize import Edition
 from ..safefetch import ProjectFetcher, Refused
 from . import Job
@@ -120,4 +121,23 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
     raise RenderError(
         f"{job.relpath}: the {job.product.name} does not fit on one {job.paper} page even at "
         f"{BASE_SIZES_PT[-1]} pt; these sections ran onto page 2: {', '.join(overflow) or '?'}. "
-        "Shorten their text or drop list items in the content.")
+        f"Shorten their text or drop list items; the longest texts there: "
+        f"{_longest_texts(edition, overflow)}")
+
+
+# Which texts each data-section of a print template shows, by id prefix.
+SECTION_TEXTS = {
+    "headline": ("meta.headline", "meta.audience"), "statistics": ("statistics.",),
+    "cycle": ("cycle.", "quotes."), "warning_signs": ("warning_signs.", "labels.warning_signs"),
+    "tips": ("tips.", "labels.what_you_can_do"), "footer": ("sources.", "labels.last_reviewed"),
+    "help": ("resources.", "call_to_action", "labels.get_help", "labels.scan_qr"),
+}
+
+
+def _longest_texts(edition: Edition, sections: list[str], count: int = 3) -> str:
+    """Name the longest texts (by id, as translators see them) in the overflowing sections."""
+    prefixes = tuple(p for name in sections for p in SECTION_TEXTS.get(name, ()))
+    found = [(len(value), ident) for ident, _, value, _, _ in walk(edition.campaign)
+             if ident.startswith(prefixes)]
+    return ", ".join(f"{ident} ({length} characters)"
+                     for length, ident in sorted(found, reverse=True)[:count]) or "?"

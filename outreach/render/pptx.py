@@ -96,6 +96,8 @@ class _Writer:
         self.prs = prs
         self.layouts = {layout.name: layout for layout in prs.slide_layouts}
         self.rtl = edition.direction == "rtl"
+        self.face = fonts.faces_for(edition.lang)[0]
+        self.office_lang = _office_lang(edition.lang)
 
     # -- text helpers -------------------------------------------------------
     def _run(self, paragraph, text: str, *, size: float | None = None, bold: bool = False,
@@ -103,17 +105,31 @@ class _Writer:
         """Append a run that declares the edition's language."""
         run = paragraph.add_run()
         run.text = text
-        rpr = run._r.get_or_add_rPr()
-        rpr.set("lang", self.ed.lang)
         if size:
             run.font.size = Pt(size)
         if bold:
             run.font.bold = True
         if colour:
             run.font.color.rgb = RGBColor.from_string(colour)
+        self._declare(run._r.get_or_add_rPr())
         if link:
             run.hyperlink.address = link
         return run
+
+    def _declare(self, rpr) -> None:
+        """Give a run the edition's language and, for complex and CJK scripts, their font."""
+        rpr.set("lang", self.office_lang)
+        slot = {"Noto Sans Arabic": "a:cs", "Noto Sans Devanagari": "a:cs",
+                "Noto Sans CJK SC": "a:ea"}.get(self.face.family)
+        if slot and rpr.find(qn(slot)) is None:
+            successors = [qn(t) for t in ("a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver",
+                                          "a:rtl", "a:extLst")]
+            font = etree.Element(qn(slot), typeface=self.face.family)
+            later = next((c for c in rpr if c.tag in successors and c.tag != qn(slot)), None)
+            if later is not None:
+                later.addprevious(font)
+            else:
+                rpr.append(font)
 
     def _para(self, frame, first: bool, *, level: int = 0, bullet: bool = True,
               align: PP_ALIGN | None = None):
@@ -160,7 +176,7 @@ class _Writer:
 
     def _height(self, placeholder, shrink: float) -> float:
         """Estimate the text height in points, wrapping words with real font metrics."""
-        face = fonts.faces_for(self.ed.lang)[0]
+        face = self.face
         total = 7.2  # top and bottom insets
         for p in placeholder.text_frame.paragraphs:
             runs = [r for r in p.runs if r.text]
@@ -212,7 +228,7 @@ class _Writer:
         frame = bodies[0].text_frame
         frame.clear()
         self._run(self._para(frame, True, bullet=False), spec.subtitle or self.c.meta.subtitle)
-        self._run(self._para(frame, False, bullet=False), self.c.meta.organization.name,
+        self._run(self._para(frame, False, bullet=False), self.ed.organization.name,
                   size=18)
 
     def agenda(self, slide, spec, bodies, item) -> None:
@@ -236,8 +252,23 @@ class _Writer:
 
     def myth(self, slide, spec, bodies, item) -> None:
         m = next(x for x in self.c.myths if x.id == item)
-        for placeholder, text in zip(bodies, (self.c.labels.myth, m.myth, self.c.labels.fact, m.fact)):
+        columns = [(self.c.labels.myth, m.myth), (self.c.labels.fact, m.fact)]
+        if self.rtl:  # the first column reads on the right
+            columns.reverse()
+        texts = [text for column in columns for text in column]
+        for placeholder, text in zip(bodies, texts):
             self._lines(placeholder, [text], bullet=False)
+
+    def _resource_script(self) -> str:
+        """Read the region's resources aloud: name, purpose, how to reach it, when."""
+        labels, parts = self.c.labels, []
+        for r in self.ed.resources:
+            ways = [f"{labels.call} {r.phone}" if r.phone else "",
+                    f"{labels.text} {r.sms}" if r.sms else "",
+                    f"{labels.online} {r.url.removeprefix('https://')}" if r.url else ""]
+            name = labels.emergency_now if r.emergency else r.name
+            parts.append(f"{name}: {r.purpose}. " + ". ".join(w for w in ways if w) + f". {r.hours}.")
+        return " ".join(parts)
 
     def resources(self, slide, spec, bodies, item) -> None:
         frame = bodies[0].text_frame
@@ -309,7 +340,7 @@ class _Writer:
         card_w = int((width - gap * (len(stats) - 1)) / len(stats))
         pad = Inches(0.25)
         align = PP_ALIGN.RIGHT if self.rtl else PP_ALIGN.LEFT
-        face = fonts.faces_for(self.ed.lang)[0]
+        face = self.face
         numbers = [self.ed.number(stat) for stat in stats]
         # One size for every card, from real font metrics, so the numbers line up.
         size = min(fonts.fit_size(n, face, Emu(card_w - 2 * pad).pt, 48, 32, bold=True)
@@ -384,9 +415,19 @@ class _Writer:
         for placeholder in bodies[:BODIES_NEEDED[kind]]:
             self._fit(placeholder, spec)
         notes = slide.notes_slide.notes_text_frame
-        notes.text = " ".join(spec.notes.split())
+        script = " ".join(spec.notes.split())
+        if kind == "resources":  # numbers come from the region's data, never from prose
+            script += " " + self._resource_script()
+        notes.text = script
         for r in notes.paragraphs[0].runs:
-            r._r.get_or_add_rPr().set("lang", self.ed.lang)
+            self._declare(r._r.get_or_add_rPr())
+        if self.rtl:
+            notes.paragraphs[0]._p.get_or_add_pPr().set("rtl", "1")
+
+
+def _office_lang(lang: str) -> str:
+    """Office names Chinese by region, not script: zh-Hans -> zh-CN, zh-Hant -> zh-TW."""
+    return {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW", "zh": "zh-CN"}.get(lang, lang)
 
 
 def _facing_points(a, b) -> tuple[int, int]:
@@ -403,9 +444,9 @@ def _set_properties(prs, edition: Edition) -> None:
     props = prs.core_properties
     props.title = meta.title
     props.subject = meta.subtitle
-    props.author = meta.organization.name
-    props.last_modified_by = meta.organization.name
-    props.language = edition.lang
+    props.author = edition.organization.name
+    props.last_modified_by = edition.organization.name
+    props.language = _office_lang(edition.lang)
     props.keywords = "child safety; online grooming; trafficking awareness"
     props.category = meta.audience
     props.comments = f"{meta.license}. Built by outreach."
