@@ -13,7 +13,7 @@ with_tests=0
 packages=(python3 python3-venv python3-pip libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
           fonts-noto-core fonts-noto-cjk)
 if [ "$with_tests" = 1 ]; then
-  packages+=(libreoffice-impress poppler-utils zbar-tools)
+  packages+=(libreoffice-impress poppler-utils zbar-tools gettext)
 fi
 
 missing=()

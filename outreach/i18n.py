@@ -249,13 +249,14 @@ def translation(content: Content, locale: str) -> Translation:
     strings, fuzzy, missing, lines = {}, [], [], {}
     for text in texts(content):
         message = by_id.get(text.id)
+        if message is not None:
+            lines[text.id] = message.lineno or 1
         if message is None or not message.string:
             missing.append(text.id)
         elif message.fuzzy or message.id != text.value:
             fuzzy.append(text.id)
         else:
             strings[text.id] = message.string
-            lines[text.id] = message.lineno or 1
     return Translation(strings, fuzzy, missing, lines, str(path))
 
 

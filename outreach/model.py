@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Translatable:
@@ -173,9 +173,20 @@ class Labels(_Strict):
     last_reviewed: Text
     one_in: Text
     """Pattern for a one-in-N figure; keep {n} where the number goes."""
+    quoted: Text
+    """How this language marks a quotation; keep {text} where the quote goes, e.g. “{text}”."""
     myth: Text
     fact: Text
     emergency_now: Text
+
+    @field_validator("one_in", "quoted")
+    @classmethod
+    def _keeps_placeholder(cls, value: str, info) -> str:
+        """Patterns must keep their placeholder exactly once."""
+        name = {"one_in": "{n}", "quoted": "{text}"}[info.field_name]
+        if value.count(name) != 1:
+            raise ValueError(f"must contain {name} exactly once, where the value goes")
+        return value
 
 
 class Campaign(_Strict):

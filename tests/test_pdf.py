@@ -78,7 +78,7 @@ def test_qr_code_is_vector_and_decodes_to_the_hotline(built, tmp_path):
 
 
 def test_overflow_fails_naming_the_section(content_copy, tmp_path):
-    long = "Gifts, money or a phone you cannot explain, " * 12
+    long = "Gifts, money or a phone you cannot explain, " * 30
     edit(content_copy / "campaign.yaml", "text: Gifts, money or a phone you cannot explain",
          f"text: {long.strip()}")
     with pytest.raises(RenderError) as caught:

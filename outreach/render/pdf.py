@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,8 +21,10 @@ from ..safefetch import ProjectFetcher, Refused
 from . import Job
 from .qr import qr_svg_uri
 
-BASE_SIZES_PT = (11.0, 10.75, 10.5)
-"""Body text sizes tried in turn when content runs long; 10.5 pt is the floor."""
+DENSITIES = (11.0, 10.75, 10.5, 10.5, 10.5)
+"""Body size for each density step tried in turn when content runs long; 10.5 pt is the floor.
+From step 2 the template also tightens spacing and line height, and at the last step it
+leaves out the optional quote, as templates/print/flyer.css describes."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def preflight(edition: Edition, job: Job, templates: Path) -> None:
         fonts.locate(face)
 
 
-def html(edition: Edition, job: Job, templates: Path, base_pt: float = BASE_SIZES_PT[0]) -> str:
+def html(edition: Edition, job: Job, templates: Path, density: int = 0) -> str:
     """Return the final HTML of a print product (also used for golden-file tests)."""
     faces = fonts.faces_for(edition.lang)
     located = [fonts.locate(face) for face in faces]
@@ -76,7 +79,8 @@ def html(edition: Edition, job: Job, templates: Path, base_pt: float = BASE_SIZE
         template = _environment(_print_folder(templates)).get_template(
             f"{job.product.name}.html.j2")
         return template.render(
-            ed=edition, c=campaign, paper=PAPER[job.paper], base_pt=base_pt,
+            ed=edition, c=campaign, paper=PAPER[job.paper], base_pt=DENSITIES[density],
+            density=density,
             quote=campaign.quotes[0] if campaign.quotes else None,
             qr=qr_svg_uri(edition.primary.url or ""),
             stamp=edition.build_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -106,8 +110,8 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
     """Render a one-page print product to PDF bytes; raise RenderError if it overflows."""
     roots = [templates, content_dir, *fonts.font_dirs()]
     overflow: list[str] = []
-    for base_pt in BASE_SIZES_PT:
-        source = html(edition, job, templates, base_pt)
+    for density in range(len(DENSITIES)):
+        source = html(edition, job, templates, density)
         fetcher = ProjectFetcher(roots)
         try:
             document = HTML(string=source, base_url=_print_folder(templates).as_uri() + "/",
@@ -120,24 +124,23 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
         overflow = _sections_after_first_page(document)
     raise RenderError(
         f"{job.relpath}: the {job.product.name} does not fit on one {job.paper} page even at "
-        f"{BASE_SIZES_PT[-1]} pt; these sections ran onto page 2: {', '.join(overflow) or '?'}. "
-        f"Shorten their text or drop list items; the longest texts there: "
-        f"{_longest_texts(edition, overflow)}")
+        f"{DENSITIES[-1]} pt with tight spacing; these sections ran onto page 2: {', '.join(overflow) or '?'}. "
+        f"Shorten the text or drop list items; the longest texts on it: "
+        f"{_longest_texts(edition, list(SECTION_TEXTS))}")
 
 
-# Which texts each data-section of a print template shows, by id prefix.
+# Which texts each data-section of a print template shows (regular expressions over ids).
 SECTION_TEXTS = {
-    "headline": ("meta.headline", "meta.audience"), "statistics": ("statistics.",),
-    "cycle": ("cycle.", "quotes."), "warning_signs": ("warning_signs.", "labels.warning_signs"),
-    "tips": ("tips.", "labels.what_you_can_do"), "footer": ("sources.", "labels.last_reviewed"),
-    "help": ("resources.", "call_to_action", "labels.get_help", "labels.scan_qr"),
+    "headline": r"meta\.(headline|audience)", "statistics": r"statistics\..*\.(label|qualifier)",
+    "cycle": r"cycle\..*\.title|quotes\..*\.(text|role)", "warning_signs": r"warning_signs\.",
+    "tips": r"tips\.", "footer": r"sources\.", "help": r"resources\.|call_to_action",
 }
 
 
 def _longest_texts(edition: Edition, sections: list[str], count: int = 3) -> str:
-    """Name the longest texts (by id, as translators see them) in the overflowing sections."""
-    prefixes = tuple(p for name in sections for p in SECTION_TEXTS.get(name, ()))
+    """Name the longest texts (by id, as translators see them) in the given sections."""
+    shown = re.compile("|".join(f"(?:{SECTION_TEXTS[name]})" for name in sections))
     found = [(len(value), ident) for ident, _, value, _, _ in walk(edition.campaign)
-             if ident.startswith(prefixes)]
+             if shown.match(ident)]
     return ", ".join(f"{ident} ({length} characters)"
                      for length, ident in sorted(found, reverse=True)[:count]) or "?"

@@ -243,7 +243,7 @@ class _Writer:
         q = next(x for x in self.c.quotes if x.id == item)
         frame = bodies[0].text_frame
         frame.clear()
-        self._run(self._para(frame, True, bullet=False), f"“{q.text}”", size=32, bold=True)
+        self._run(self._para(frame, True, bullet=False), self.c.labels.quoted.replace("{text}", q.text), size=32, bold=True)
         self._run(self._para(frame, False, bullet=False),
                   f"{q.speaker}, {q.role} ({self.ed.source(q.source).publisher})", size=20)
 
