@@ -51,7 +51,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--product", type=_split, default=(), metavar="LIST",
                    help="products to build, comma-separated: flyer,deck (default: all)")
     p.add_argument("--paper", type=_split, default=(), metavar="LIST",
-                   help="paper sizes for print products: letter,a4 (default: both)")
+                   help="paper sizes for print products: letter,a4, or 'region' for each "
+                        "locale's usual size (default: both)")
     p.add_argument("--locale", type=_split, default=(), metavar="LIST",
                    help="locales to build, e.g. en (default: every available one)")
     p.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",

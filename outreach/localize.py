@@ -95,13 +95,6 @@ class Edition:
         return self.campaign.meta.organization
 
     @property
-    def paper(self) -> str:
-        """The usual paper size in this edition's region."""
-        if self.overlay:
-            return self.overlay.default_paper
-        return "letter" if self.region in LETTER_REGIONS else "a4"
-
-    @property
     def primary(self) -> Resource:
         """The resource the QR code points at."""
         return next(r for r in self.resources if r.primary)
@@ -158,6 +151,15 @@ def _region_for(content: Content, locale: str) -> str:
     return region
 
 
+def paper_for(content: Content, locale: str) -> str:
+    """The usual paper size where a locale is printed: its region's."""
+    region = _region_for(content, locale)
+    overlay = content.regions.get(region)
+    if overlay:
+        return overlay.default_paper
+    return "letter" if region in LETTER_REGIONS else "a4"
+
+
 def _catalog_for(content: Content, locale: str) -> str | None:
     """The catalog that translates a locale: its own, else its language's, else none."""
     have = set(i18n.catalog_locales(content))
@@ -212,8 +214,15 @@ def localize(content: Content, locale: str, *, strict: bool = False) -> Edition:
             raise ContentError([Problem(tr.file, tr.lines.get(i, 1), 1, i,
                                         f"{why}; translate it or drop --strict")
                                 for i, why in stale])
-        for ident, why in stale:
-            warnings.append(f"{locale}: {ident} is {why}; printing the {source} text")
+        for why in ("untranslated", "fuzzy: the source text changed"):
+            ids = [ident for ident, reason in stale if reason == why]
+            if len(ids) == 1:
+                warnings.append(f"{locale}: {ids[0]} is {why}; printing the {source} text")
+            elif ids:
+                more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
+                warnings.append(f"{locale}: {len(ids)} texts are {why.split(':')[0]}, printed in "
+                                f"{source}: {', '.join(ids[:5])}{more} "
+                                f"(see 'python build.py i18n status')")
     elif _split(locale)[0] != source:
         raise UsageError(f"locale {locale!r} has no catalog; run 'python build.py i18n init "
                          f"{_split(locale)[0]}'")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .content import Content, load_content
 from .errors import UsageError
-from .localize import Edition, available_locales, localize
+from .localize import Edition, available_locales, localize, paper_for
 from .output import atomic_write
 from .render import PAPERS, PRODUCTS, Job, renderer
 
@@ -25,7 +25,7 @@ class BuildOptions:
     products: tuple[str, ...] = ()
     """Product names to build; empty means all."""
     papers: tuple[str, ...] = ()
-    """Paper sizes to build; empty means all."""
+    """Paper sizes to build; empty means all; ("region",) means each locale's usual one."""
     locales: tuple[str, ...] = ()
     """Locales to build; empty means every available one."""
     strict: bool = False
@@ -63,12 +63,14 @@ def plan(content: Content, options: BuildOptions) -> list[Job]:
     """List the outputs to make, in a stable order."""
     locales = _pick(options.locales, available_locales(content), "locale")
     products = _pick(options.products, list(PRODUCTS), "product")
-    papers = _pick(options.papers, PAPERS, "paper")
+    by_region = options.papers == ("region",)
+    papers = [] if by_region else _pick(options.papers, PAPERS, "paper")
     jobs = []
     for locale in locales:
+        wanted = [paper_for(content, locale)] if by_region else papers
         for name in products:
             product = PRODUCTS[name]
-            for paper in ([p for p in product.papers if p in papers] if product.papers else [None]):
+            for paper in ([p for p in product.papers if p in wanted] if product.papers else [None]):
                 jobs.append(Job(locale, product, paper))
     return jobs
 

@@ -144,16 +144,40 @@ def _font_chars() -> set[int]:
     return covered
 
 
-def test_every_pdf_has_a_glyph_for_every_character(built):
+def assert_every_glyph_drawn(pdf: Path) -> set[str]:
+    """Fail if a character has no glyph in the project's fonts; return the font names used."""
+    with pdfplumber.open(pdf) as doc:
+        chars = {c["text"] for page in doc.pages for c in page.chars}
+        fontnames = {c["fontname"] for page in doc.pages for c in page.chars}
+    assert not any("(cid:" in c or "\ufffd" in c for c in chars), pdf
     covered = _font_chars()
-    for pdf in sorted(built.glob("*/*.pdf")):
-        with pdfplumber.open(pdf) as doc:
-            chars = {c["text"] for page in doc.pages for c in page.chars}
-            fontnames = {c["fontname"] for page in doc.pages for c in page.chars}
-        assert not any("(cid:" in c or "\ufffd" in c for c in chars), pdf
-        missing = {c for c in chars if c.strip() and any(ord(ch) not in covered for ch in c)}
-        assert not missing, (pdf, missing)
-        assert all("Noto" in name for name in fontnames), (pdf, fontnames)
+    missing = {c for c in chars if c.strip() and any(ord(ch) not in covered for ch in c)}
+    assert not missing, (pdf, missing)
+    assert all("Noto" in name for name in fontnames), (pdf, fontnames)
+    return fontnames
+
+
+def test_every_pdf_has_a_glyph_for_every_character(built):
+    pdfs = sorted(built.glob("*/*.pdf"))
+    assert {p.parent.name for p in pdfs} >= {"en", "en-GB", *SHIPPED}
+    for pdf in pdfs:
+        assert_every_glyph_drawn(pdf)
+
+
+def test_hindi_is_drawn_with_a_devanagari_font(content_copy, tmp_path):
+    po = i18n.init(load_content(content_copy), "hi")
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if message.id:
+            keep = "{n}" if "{n}" in message.id else "{text}" if "{text}" in message.id else ""
+            message.string = "माता-पिता के लिए जानकारी " + keep
+    with po.open("wb") as handle:
+        write_po(handle, catalog)
+    build(BuildOptions(content_dir=content_copy, out_dir=tmp_path, locales=("hi",),
+                       products=("flyer",), papers=("a4",)))
+    fontnames = assert_every_glyph_drawn(tmp_path / "hi" / "flyer-a4.pdf")
+    assert any("Devanagari" in name for name in fontnames), fontnames
 
 
 def test_arabic_flyer_is_mirrored_and_reads_in_logical_order(built):

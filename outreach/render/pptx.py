@@ -156,6 +156,8 @@ class _Writer:
     # -- fitting text ---------------------------------------------------------
     def _inherited(self, placeholder, level: int, path: str, attr: str) -> str | None:
         """Look up a paragraph property the way PowerPoint does: layout, then master."""
+        if not placeholder.is_placeholder:  # drawn shapes: everything is set on the runs
+            return None
         path = f"{qn(f'a:lvl{level + 1}pPr')}/{path}"
         styles = [self.prs.slide_master._element.find(f"{qn('p:txStyles')}/{qn('p:bodyStyle')}")]
         layout_ph = placeholder._base_placeholder
@@ -177,8 +179,9 @@ class _Writer:
     def _height(self, placeholder, shrink: float) -> float:
         """Estimate the text height in points, wrapping words with real font metrics."""
         face = self.face
-        total = 7.2  # top and bottom insets
-        for p in placeholder.text_frame.paragraphs:
+        frame = placeholder.text_frame
+        total = Emu(frame.margin_top + frame.margin_bottom).pt
+        for p in frame.paragraphs:
             runs = [r for r in p.runs if r.text]
             if not runs:
                 continue
@@ -186,7 +189,8 @@ class _Writer:
             bold = any(r.font.bold for r in runs)
             own = p._p.pPr.get("marL") if p._p.pPr is not None else None
             mar_l = own if own is not None else self._inherited(placeholder, p.level, "", "marL")
-            width = Emu(placeholder.width).pt - 14.4 - Emu(int(mar_l or 0)).pt
+            width = Emu(placeholder.width - frame.margin_left - frame.margin_right
+                        - int(mar_l or 0)).pt
             space = fonts.text_width_pt(" ", face, size, bold=bold)
             lines = 0
             for chunk in "".join(r.text for r in runs).split("\v"):
@@ -343,7 +347,8 @@ class _Writer:
         face = self.face
         numbers = [self.ed.number(stat) for stat in stats]
         # One size for every card, from real font metrics, so the numbers line up.
-        size = min(fonts.fit_size(n, face, Emu(card_w - 2 * pad).pt, 48, 32, bold=True)
+        # 8% slack: PowerPoint and Impress wrap a little earlier than the raw advance widths.
+        size = min(fonts.fit_size(n, face, Emu(card_w - 2 * pad).pt * 0.92, 48, 28, bold=True)
                    for n in numbers)
         for i, (stat, number) in enumerate(zip(stats, numbers)):
             x = left + i * (card_w + gap)
@@ -367,6 +372,7 @@ class _Writer:
             cite = self._para(frame, False, bullet=False, align=align)
             cite.space_before = Pt(14)
             self._run(cite, self.ed.citation(stat), size=18, colour=MUTED)
+            self._fit(shape, spec)
 
     def cycle(self, slide, spec, bodies, item) -> None:
         steps = self.c.cycle
@@ -387,6 +393,7 @@ class _Writer:
             p = self._para(shape.text_frame, True, bullet=False, align=PP_ALIGN.CENTER)
             self._run(p, f"{i + 1}. ", size=20, bold=True, colour=colour if colour != INK else PRIMARY)
             self._run(p, step.title, size=20, bold=True, colour=colour)
+            self._fit(shape, spec)
             shapes.append(shape)
         for i, shape in enumerate(shapes):
             nxt = shapes[(i + 1) % len(shapes)]
