@@ -17,7 +17,8 @@ from pydantic import ValidationError
 from . import i18n
 from .content import CAMPAIGN_FILE, DECK_FILE, Content
 from .errors import ContentError, Problem, UsageError
-from .model import LETTER_REGIONS, Campaign, Deck, Organization, Region, Resource, Source, Statistic
+from .model import (LETTER_REGIONS, Campaign, Deck, Organization, Quote, Region, Resource,
+                    Source, Statistic, fill)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,17 @@ class Edition:
     def citation(self, stat: Statistic) -> str:
         """Short citation printed beside a number: publisher and the year it describes."""
         source = self.source(stat.source)
-        return f"{self.campaign.labels.source}: {source.short or source.publisher}, {stat.year}"
+        return fill(self.campaign.labels.cite, source=source.short or source.publisher,
+                    year=str(stat.year))
+
+    def attribution(self, quote: Quote) -> str:
+        """Who said a quote: speaker and role, in the language's pattern."""
+        return fill(self.campaign.labels.attribution, speaker=quote.speaker, role=quote.role)
+
+    @property
+    def reviewed(self) -> str:
+        """The footer's review-date line."""
+        return fill(self.campaign.labels.reviewed, date=self.date(self.campaign.meta.last_reviewed))
 
     @property
     def featured(self) -> list[Statistic]:

@@ -156,10 +156,25 @@ class Resource(_Entry):
     """The emergency number, shown first and largest."""
 
 
+PATTERNS = {"one_in": ("{n}",), "quoted": ("{text}",), "cite": ("{source}", "{year}"),
+            "attribution": ("{speaker}", "{role}"), "reviewed": ("{date}",)}
+"""Labels that are patterns, and the placeholders each must keep."""
+
+
+def fill(pattern: str, **values: str) -> str:
+    """Put values into a label pattern such as "Source: {source}, {year}"."""
+    for key, value in values.items():
+        pattern = pattern.replace("{" + key + "}", value)
+    return pattern
+
+
 class Labels(_Strict):
     """Short interface words the products print around the content."""
 
-    source: Text
+    cite: Text
+    """Pattern for the small print beside a number; keep {source} and {year}."""
+    attribution: Text
+    """Pattern naming who said a quote; keep {speaker} and {role}."""
     sources: Text
     key_numbers: Text
     how_it_starts: Text
@@ -170,7 +185,8 @@ class Labels(_Strict):
     text: Text
     online: Text
     scan_qr: Text
-    last_reviewed: Text
+    reviewed: Text
+    """Pattern for the review date in the footer; keep {date}."""
     one_in: Text
     """Pattern for a one-in-N figure; keep {n} where the number goes."""
     quoted: Text
@@ -179,13 +195,13 @@ class Labels(_Strict):
     fact: Text
     emergency_now: Text
 
-    @field_validator("one_in", "quoted")
+    @field_validator(*PATTERNS)
     @classmethod
-    def _keeps_placeholder(cls, value: str, info) -> str:
-        """Patterns must keep their placeholder exactly once."""
-        name = {"one_in": "{n}", "quoted": "{text}"}[info.field_name]
-        if value.count(name) != 1:
-            raise ValueError(f"must contain {name} exactly once, where the value goes")
+    def _keeps_placeholders(cls, value: str, info) -> str:
+        """Patterns must keep each of their placeholders exactly once."""
+        for name in PATTERNS[info.field_name]:
+            if value.count(name) != 1:
+                raise ValueError(f"must contain {name} exactly once, where the value goes")
         return value
 
 

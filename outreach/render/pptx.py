@@ -249,7 +249,7 @@ class _Writer:
         frame.clear()
         self._run(self._para(frame, True, bullet=False), self.c.labels.quoted.replace("{text}", q.text), size=32, bold=True)
         self._run(self._para(frame, False, bullet=False),
-                  f"{q.speaker}, {q.role} ({self.ed.source(q.source).publisher})", size=20)
+                  f"{self.ed.attribution(q)} ({self.ed.source(q.source).publisher})", size=20)
 
     def questions(self, slide, spec, bodies, item) -> None:
         self._lines(bodies[0], [spec.subtitle or self.c.call_to_action], bullet=False)
@@ -271,8 +271,8 @@ class _Writer:
                     f"{labels.text} {r.sms}" if r.sms else "",
                     f"{labels.online} {r.url.removeprefix('https://')}" if r.url else ""]
             name = labels.emergency_now if r.emergency else r.name
-            parts.append(f"{name}: {r.purpose}. " + ". ".join(w for w in ways if w) + f". {r.hours}.")
-        return " ".join(parts)
+            parts.append(" · ".join([name, r.purpose, *[w for w in ways if w], r.hours]))
+        return "\n".join(parts)
 
     def resources(self, slide, spec, bodies, item) -> None:
         frame = bodies[0].text_frame
@@ -299,7 +299,7 @@ class _Writer:
             detail.space_before = Pt(0)
             detail.line_spacing = 1.0
             web = f"{r.url.removeprefix('https://')} · " if r.url and (r.phone or r.sms) else ""
-            self._run(detail, f"{web}{r.purpose}. {r.hours}.", size=18, colour=MUTED)
+            self._run(detail, f"{web}{r.purpose} · {r.hours}", size=18, colour=MUTED)
 
     def sources(self, slide, spec, bodies, item) -> None:
         frame = bodies[0].text_frame
@@ -424,12 +424,13 @@ class _Writer:
         notes = slide.notes_slide.notes_text_frame
         script = " ".join(spec.notes.split())
         if kind == "resources":  # numbers come from the region's data, never from prose
-            script += " " + self._resource_script()
+            script += "\n" + self._resource_script()
         notes.text = script
-        for r in notes.paragraphs[0].runs:
-            self._declare(r._r.get_or_add_rPr())
-        if self.rtl:
-            notes.paragraphs[0]._p.get_or_add_pPr().set("rtl", "1")
+        for paragraph in notes.paragraphs:
+            for r in paragraph.runs:
+                self._declare(r._r.get_or_add_rPr())
+            if self.rtl:
+                paragraph._p.get_or_add_pPr().set("rtl", "1")
 
 
 def _office_lang(lang: str) -> str:
