@@ -21,6 +21,8 @@ from ..safefetch import ProjectFetcher, Refused
 from . import Job
 from .qr import qr_svg_uri
 
+ROOMY_PT, ROOMY_BELOW = 12.0, 0.85
+"""A layout that fills less than 85% of the page is tried again at this body size."""
 DENSITIES = (11.0, 10.75, 10.5, 10.5, 10.5)
 """Body size for each density step tried in turn when content runs long; 10.5 pt is the floor.
 From step 2 the template also tightens spacing and line height, and at the last step it
@@ -70,7 +72,8 @@ def preflight(edition: Edition, job: Job, templates: Path) -> None:
         fonts.locate(face)
 
 
-def html(edition: Edition, job: Job, templates: Path, density: int = 0) -> str:
+def html(edition: Edition, job: Job, templates: Path, density: int = 0,
+         base_pt: float | None = None) -> str:
     """Return the final HTML of a print product (also used for golden-file tests)."""
     faces = fonts.faces_for(edition.lang)
     located = [fonts.locate(face) for face in faces]
@@ -79,7 +82,7 @@ def html(edition: Edition, job: Job, templates: Path, density: int = 0) -> str:
         template = _environment(_print_folder(templates)).get_template(
             f"{job.product.name}.html.j2")
         return template.render(
-            ed=edition, c=campaign, paper=PAPER[job.paper], base_pt=DENSITIES[density],
+            ed=edition, c=campaign, paper=PAPER[job.paper], base_pt=base_pt or DENSITIES[density],
             density=density,
             quote=campaign.quotes[0] if campaign.quotes else None,
             qr=qr_svg_uri(edition.primary.url or ""),
@@ -105,23 +108,49 @@ def _sections_after_first_page(document) -> list[str]:
     return names
 
 
+def _used_fraction(document) -> float:
+    """How much of page one's height the sections fill (1.0 = down to the bottom margin)."""
+    page = document.pages[0]._page_box
+    bottoms = [box.position_y + box.margin_height() for box in page.descendants()
+               if getattr(box, "element", None) is not None
+               and box.element.get("data-section") and hasattr(box, "margin_height")]
+    return (max(bottoms, default=0) - page.content_box_y()) / page.height
+
+
 def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
            warn=lambda message: None) -> bytes:
-    """Render a one-page print product to PDF bytes; raise RenderError if it overflows."""
+    """Render a one-page print product to PDF bytes; raise RenderError if it overflows.
+
+    Short texts (Chinese, say) get the roomier size, long ones step down through the
+    denser steps; the first layout that fits one page wins.
+    """
     roots = [templates, content_dir, *fonts.font_dirs()]
-    overflow: list[str] = []
-    for density in range(len(DENSITIES)):
-        source = html(edition, job, templates, density)
-        fetcher = ProjectFetcher(roots)
+
+    def layout(density: int, base_pt: float | None = None):
+        source = html(edition, job, templates, density, base_pt)
         try:
-            document = HTML(string=source, base_url=_print_folder(templates).as_uri() + "/",
-                            url_fetcher=fetcher).render(font_config=_font_config())
+            return source, HTML(string=source, base_url=_print_folder(templates).as_uri() + "/",
+                                url_fetcher=ProjectFetcher(roots)).render(font_config=_font_config())
         except Refused as exc:
             raise FetchRefused(f"{job.relpath}: {exc}") from exc
+
+    def pdf(source: str, document) -> bytes:
+        identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
+        return document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+
+    source, document = layout(0)
+    if len(document.pages) == 1 and _used_fraction(document) < ROOMY_BELOW:
+        roomy = layout(0, ROOMY_PT)
+        if len(roomy[1].pages) == 1:
+            source, document = roomy
+    for density in range(1, len(DENSITIES)):
         if len(document.pages) == 1:
-            identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
-            return document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+            break
         overflow = _sections_after_first_page(document)
+        source, document = layout(density)
+    if len(document.pages) == 1:
+        return pdf(source, document)
+    overflow = _sections_after_first_page(document)
     raise RenderError(
         f"{job.relpath}: the {job.product.name} does not fit on one {job.paper} page even at "
         f"{DENSITIES[-1]} pt with tight spacing; these sections ran onto page 2: {', '.join(overflow) or '?'}. "

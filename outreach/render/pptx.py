@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+from copy import deepcopy
 import zipfile
 from pathlib import Path
 
@@ -263,13 +264,17 @@ class _Writer:
         for placeholder, text in zip(bodies, texts):
             self._lines(placeholder, [text], bullet=False)
 
+    def _ltr(self, data: str) -> str:
+        """Keep a phone number or address left to right inside right-to-left text."""
+        return f"\u202a{data}\u202c" if self.rtl else data
+
     def _resource_script(self) -> str:
         """Read the region's resources aloud: name, purpose, how to reach it, when."""
         labels, parts = self.c.labels, []
         for r in self.ed.resources:
-            ways = [f"{labels.call} {r.phone}" if r.phone else "",
-                    f"{labels.text} {r.sms}" if r.sms else "",
-                    f"{labels.online} {r.url.removeprefix('https://')}" if r.url else ""]
+            ways = [f"{labels.call} {self._ltr(r.phone)}" if r.phone else "",
+                    f"{labels.text} {self._ltr(r.sms)}" if r.sms else "",
+                    f"{labels.online} {self._ltr(r.url.removeprefix('https://'))}" if r.url else ""]
             name = labels.emergency_now if r.emergency else r.name
             parts.append(" · ".join([name, r.purpose, *[w for w in ways if w], r.hours]))
         return "\n".join(parts)
@@ -285,11 +290,11 @@ class _Writer:
                       link=r.url)
             ways = []
             if r.phone:
-                ways.append(f"{labels.call} {r.phone}")
+                ways.append(f"{labels.call} {self._ltr(r.phone)}")
             if r.sms:
-                ways.append(f"{labels.text} {r.sms}")
+                ways.append(f"{labels.text} {self._ltr(r.sms)}")
             if r.url and not ways:
-                ways.append(f"{labels.online} {r.url.removeprefix('https://')}")
+                ways.append(f"{labels.online} {self._ltr(r.url.removeprefix('https://'))}")
             numbers = self._para(frame, False, bullet=False)
             numbers.space_before = Pt(0)
             numbers.line_spacing = 1.0
@@ -298,7 +303,7 @@ class _Writer:
             detail = self._para(frame, False, bullet=False)
             detail.space_before = Pt(0)
             detail.line_spacing = 1.0
-            web = f"{r.url.removeprefix('https://')} · " if r.url and (r.phone or r.sms) else ""
+            web = f"{self._ltr(r.url.removeprefix('https://'))} · " if r.url and (r.phone or r.sms) else ""
             self._run(detail, f"{web}{r.purpose} · {r.hours}", size=18, colour=MUTED)
 
     def sources(self, slide, spec, bodies, item) -> None:
@@ -408,9 +413,27 @@ class _Writer:
             line._element.nvCxnSpPr.cNvPr.set("descr", f"arrow from step {i + 1} to step "
                                               f"{(i + 1) % len(shapes) + 1}")
 
+    def _mirror_decorations(self, slide) -> None:
+        """Right-to-left slides: draw the layout's and master's decorative shapes mirrored."""
+        layout = slide.slide_layout
+        sources = [layout]
+        if layout._element.get("showMasterSp") != "0":
+            sources.append(layout.slide_master)
+        shapes = [sh for src in sources for sh in src.shapes if not sh.is_placeholder]
+        if not shapes:
+            return
+        slide._element.set("showMasterSp", "0")
+        for shape in shapes:
+            copy = deepcopy(shape._element)
+            slide.shapes._spTree.append(copy)
+            mirrored = slide.shapes[-1]
+            mirrored.left = self.prs.slide_width - shape.left - shape.width
+
     # -- assembly -----------------------------------------------------------
     def add(self, spec: Slide) -> None:
         slide = self.prs.slides.add_slide(self.layouts[spec.layout])
+        if self.rtl:
+            self._mirror_decorations(slide)
         kind, _, item = spec.content.partition("/")
         slide.shapes.title.text_frame.clear()
         self._run(self._para(slide.shapes.title.text_frame, True, bullet=False), spec.title)
