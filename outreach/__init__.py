@@ -5,13 +5,13 @@ module, and ``build`` runs them in order.
 """
 
 from .content import Content, load_content
-from .errors import (ContentError, FetchRefused, OutreachError, Problem, RenderError,
+from .errors import (BuildFailed, ContentError, FetchRefused, OutreachError, Problem, RenderError,
                      TemplateError, UsageError)
 from .localize import Edition, localize
 from .pipeline import BuildOptions, BuildReport, build, check, plan
 
 __all__ = [
-    "BuildOptions", "BuildReport", "Content", "ContentError", "Edition", "FetchRefused",
+    "BuildFailed", "BuildOptions", "BuildReport", "Content", "ContentError", "Edition", "FetchRefused",
     "OutreachError", "Problem", "RenderError", "TemplateError", "UsageError", "build",
     "check", "load_content", "localize", "plan",
 ]

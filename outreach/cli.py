@@ -106,6 +106,12 @@ def _run(args: argparse.Namespace) -> int:
         say(f"wrote {item.path}  ({item.size / 1024:.0f} KiB, {item.seconds:.2f} s)")
     say(f"built {len(report.outputs)} files into {os.path.abspath(options.out_dir)} "
         f"in {report.seconds:.2f} s")
+    for failure in report.failures:
+        print(f"error: {failure}", file=sys.stderr)
+    if report.failures:
+        print(f"{len(report.failures)} locale(s) not built; the files above were written",
+              file=sys.stderr)
+        return max(f.exit_code for f in report.failures)
     return EXIT_OK
 
 

@@ -188,9 +188,34 @@ def load_content(content_dir: Path) -> Content:
         problems += _cross_check(campaign, deck, cdoc, ddoc)
     regions, more = _load_regions(content_dir / REGIONS_DIR)
     problems += more
+    if campaign is not None:
+        problems += asset_problems(cdoc, ("meta", "organization", "logo"),
+                                   campaign.meta.organization.logo, content_dir)
     if problems or campaign is None or deck is None:
         raise ContentError(problems)
     return Content(campaign, deck, {CAMPAIGN_FILE: cdoc, DECK_FILE: ddoc}, content_dir, regions)
+
+
+MAX_IMAGE_BYTES = 2_000_000
+
+
+def asset_problems(doc: Located, path: tuple, relative: str | None, content_dir: Path) -> list[Problem]:
+    """Check that an image named in content is a real file inside the content folder."""
+    if relative is None:
+        return []
+    line, col = doc.mark(path)
+    where = dotted(path)
+    root = content_dir.resolve()
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root):
+        return [Problem(doc.file, line, col, where, f"{relative!r} points outside the content "
+                        "folder; put the image under content/ and name it relative to it")]
+    if not target.is_file():
+        return [Problem(doc.file, line, col, where, f"no file {relative!r} in the content folder")]
+    if target.stat().st_size > MAX_IMAGE_BYTES:
+        return [Problem(doc.file, line, col, where, f"{relative!r} is larger than "
+                        f"{MAX_IMAGE_BYTES // 1_000_000} MB; use a smaller image")]
+    return []
 
 
 def _load_regions(folder: Path) -> tuple[dict[str, Region], list[Problem]]:
@@ -217,6 +242,9 @@ def _load_regions(folder: Path) -> tuple[dict[str, Region], list[Problem]]:
                 problems.append(Problem(doc.file, line, col, f"resources[{i}].region",
                                         f"a {region.region} overlay may only list "
                                         f"{region.region} resources (got {resource.region!r})"))
+        if region.organization is not None:
+            problems += asset_problems(doc, ("organization", "logo"), region.organization.logo,
+                                       folder.parent)
         if sum(r.primary for r in region.resources) != 1:
             line, col = doc.mark(("resources",))
             problems.append(Problem(doc.file, line, col, "resources",

@@ -62,3 +62,12 @@ class TemplateError(RenderError):
 
 class FetchRefused(RenderError):
     """Raised when a document asks the PDF engine for a resource outside the project's assets."""
+
+
+class BuildFailed(OutreachError):
+    """Raised when several locales failed and none could be built; carries each error."""
+
+    def __init__(self, failures: list[OutreachError]):
+        self.failures = failures
+        self.exit_code = max(f.exit_code for f in failures)
+        super().__init__("\n".join(str(f) for f in failures))

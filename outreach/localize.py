@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from functools import cached_property
 
 from babel import Locale
@@ -31,6 +32,8 @@ class Edition:
     region: str
     overlay: Region | None = None
     """The region file in force, if the region is not the campaign's own."""
+    content_dir: Path | None = None
+    """The content folder, for images the content names."""
     warnings: tuple[str, ...] = ()
     """Texts that fell back to the source language."""
 
@@ -97,6 +100,12 @@ class Edition:
         pool = self.overlay.resources if self.overlay else self.campaign.resources
         mine = [r for r in pool if r.region == self.region]
         return sorted(mine, key=lambda r: (not r.emergency, not r.primary))
+
+    @property
+    def logo(self) -> Path | None:
+        """The organization's logo file (checked at load to lie inside the content folder)."""
+        name = self.organization.logo
+        return (self.content_dir / name).resolve() if name and self.content_dir else None
 
     @property
     def organization(self) -> Organization:
@@ -237,4 +246,5 @@ def localize(content: Content, locale: str, *, strict: bool = False) -> Edition:
     elif _split(locale)[0] != source:
         raise UsageError(f"locale {locale!r} has no catalog; run 'python build.py i18n init "
                          f"{_split(locale)[0]}'")
-    return Edition(locale, campaign, deck, region, content.regions.get(region), tuple(warnings))
+    return Edition(locale, campaign, deck, region, content.regions.get(region), content.folder,
+                   tuple(warnings))

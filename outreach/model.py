@@ -52,6 +52,8 @@ class Organization(_Strict):
     """Who publishes this campaign."""
     url: Url | None = None
     """The organization's website."""
+    logo: str | None = Field(None, pattern=r"^[A-Za-z0-9_./-]+\.(png|jpg|jpeg|svg)$", max_length=200)
+    """A logo file inside the content folder (PNG, JPEG or SVG), e.g. images/logo.png."""
 
 
 class Meta(_Strict):

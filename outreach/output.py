@@ -25,3 +25,21 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_parts(folder: Path, older_than: float = 60.0) -> int:
+    """Delete temporary files a killed build left behind; return how many were removed.
+
+    Only files older than ``older_than`` seconds go, so a build running at the same
+    time keeps its own.
+    """
+    import time
+
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for part in folder.glob("*/.*.part"):
+        if time.time() - part.stat().st_mtime > older_than:
+            part.unlink(missing_ok=True)
+            removed += 1
+    return removed

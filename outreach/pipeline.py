@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import Content, load_content
-from .errors import UsageError
+from .errors import BuildFailed, OutreachError, TemplateError, UsageError
 from .localize import Edition, available_locales, localize, paper_for
-from .output import atomic_write
+from .output import atomic_write, remove_stale_parts
 from .render import PAPERS, PRODUCTS, Job, renderer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +48,8 @@ class BuildReport:
 
     outputs: list[Built] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    failures: list[OutreachError] = field(default_factory=list)
+    """Locales that could not be built, each with its error; the others were written."""
     seconds: float = 0.0
 
 
@@ -80,27 +82,54 @@ def check(options: BuildOptions) -> Content:
     return load_content(options.content_dir)
 
 
+def _locale_outputs(content: Content, locale: str, jobs: list[Job], options: BuildOptions,
+                    report: BuildReport) -> list[tuple[Job, bytes, float]]:
+    """Localize and render one locale's jobs in memory; raise if any of them fails."""
+    edition = localize(content, locale, strict=options.strict)
+    report.warnings.extend(edition.warnings)
+    rendered = []
+    for job in jobs:
+        began = time.perf_counter()
+        data = renderer(job.product).render(edition, job, options.templates_dir,
+                                            options.content_dir, report.warnings.append)
+        rendered.append((job, data, time.perf_counter() - began))
+    return rendered
+
+
 def build(options: BuildOptions) -> BuildReport:
-    """Build every requested output; write nothing unless every render succeeded."""
+    """Build every requested output; a locale is written only if all its outputs rendered.
+
+    Content, usage and theme errors stop everything before anything is written. A locale
+    whose catalog is broken or whose text does not fit is listed in ``report.failures``
+    and the other locales are still written; if no locale succeeds, its error is raised.
+    """
     start = time.perf_counter()
     content = check(options)
     jobs = plan(content, options)
-    editions: dict[str, Edition] = {job.locale: localize(content, job.locale, strict=options.strict)
-                                    for job in jobs}
-    for job in jobs:
-        renderer(job.product).preflight(editions[job.locale], job, options.templates_dir)
+    source = localize(content, content.campaign.meta.source_language)
+    for product in dict.fromkeys(job.product for job in jobs):
+        renderer(product).preflight(source, next(j for j in jobs if j.product == product),
+                                    options.templates_dir)
+    remove_stale_parts(options.out_dir)
     report = BuildReport()
-    for edition in editions.values():
-        report.warnings.extend(edition.warnings)
-    rendered: list[tuple[Job, bytes, float]] = []
+    by_locale: dict[str, list[Job]] = {}
     for job in jobs:
-        began = time.perf_counter()
-        data = renderer(job.product).render(editions[job.locale], job, options.templates_dir,
-                                            options.content_dir, report.warnings.append)
-        rendered.append((job, data, time.perf_counter() - began))
-    for job, data, seconds in rendered:
-        path = options.out_dir / job.relpath
-        atomic_write(path, data)
-        report.outputs.append(Built(path, job, len(data), seconds))
+        by_locale.setdefault(job.locale, []).append(job)
+    for locale, locale_jobs in by_locale.items():
+        try:
+            rendered = _locale_outputs(content, locale, locale_jobs, options, report)
+        except TemplateError:
+            raise
+        except OutreachError as exc:
+            report.failures.append(exc)
+            continue
+        for job, data, seconds in rendered:
+            path = options.out_dir / job.relpath
+            atomic_write(path, data)
+            report.outputs.append(Built(path, job, len(data), seconds))
     report.seconds = time.perf_counter() - start
+    if report.failures and not report.outputs:
+        if len(report.failures) == 1:
+            raise report.failures[0]
+        raise BuildFailed(report.failures)
     return report

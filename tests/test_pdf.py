@@ -83,7 +83,7 @@ def test_overflow_fails_naming_the_section(content_copy, tmp_path):
          f"text: {long.strip()}")
     with pytest.raises(RenderError) as caught:
         build(BuildOptions(content_dir=content_copy, out_dir=tmp_path, products=("flyer",),
-                           papers=("letter",)))
+                           papers=("letter",), locales=("en",)))
     message = str(caught.value)
     assert "en/flyer-letter.pdf: the flyer does not fit on one letter page" in message
     assert "help" in message.split("ran onto page 2:")[1]
@@ -94,6 +94,6 @@ def test_content_cannot_inject_markup(content_copy, tmp_path):
     edit(content_copy / "campaign.yaml", "headline: Trafficking often starts with a friend online",
          'headline: "<b>Bold</b> <img src=x> <style>body{display:none}</style>"')
     build(BuildOptions(content_dir=content_copy, out_dir=tmp_path, products=("flyer",),
-                       papers=("a4",)))
+                       papers=("a4",), locales=("en",)))
     text = text_of(tmp_path / "en" / "flyer-a4.pdf").replace(" ", "")
     assert "<b>Bold</b><imgsrc=x><style>body{display:none}</style>" in text

@@ -16,6 +16,7 @@ from weasyprint.text.fonts import FontConfiguration
 from .. import fonts
 from ..errors import FetchRefused, RenderError, TemplateError
 from ..i18n import walk
+from ..markup import to_html
 from ..localize import Edition
 from ..safefetch import ProjectFetcher, Refused
 from . import Job
@@ -50,6 +51,7 @@ def _environment(folder: Path) -> Environment:
     env = Environment(loader=FileSystemLoader(folder), autoescape=True,
                       undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters["bare_url"] = _bare_url
+    env.filters["inline"] = to_html
     return env
 
 
@@ -136,7 +138,10 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
 
     def pdf(source: str, document) -> bytes:
         identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
-        return document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+        try:  # attachments are fetched only now, while the PDF is written
+            return document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+        except Refused as exc:
+            raise FetchRefused(f"{job.relpath}: {exc}") from exc
 
     source, document = layout(0)
     if len(document.pages) == 1 and _used_fraction(document) < ROOMY_BELOW:

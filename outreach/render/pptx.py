@@ -23,6 +23,7 @@ from pptx.util import Emu, Inches, Pt
 
 from .. import fonts
 from ..errors import TemplateError
+from ..markup import plain, spans
 from ..localize import Edition
 from ..model import Slide
 from . import Job
@@ -152,7 +153,11 @@ class _Writer:
         frame = placeholder.text_frame
         frame.clear()
         for i, text in enumerate(lines):
-            self._run(self._para(frame, i == 0, bullet=bullet), text)
+            paragraph = self._para(frame, i == 0, bullet=bullet)
+            for span in spans(text):
+                run = self._run(paragraph, span.text, bold=span.strong, link=span.link)
+                if span.em:
+                    run.font.italic = True
 
     # -- fitting text ---------------------------------------------------------
     def _inherited(self, placeholder, level: int, path: str, attr: str) -> str | None:
@@ -235,6 +240,14 @@ class _Writer:
         self._run(self._para(frame, True, bullet=False), spec.subtitle or self.c.meta.subtitle)
         self._run(self._para(frame, False, bullet=False), self.ed.organization.name,
                   size=18)
+
+        logo = self.ed.logo
+        if logo is not None and logo.suffix.lower() in (".png", ".jpg", ".jpeg"):
+            height = Inches(0.9)
+            picture = slide.shapes.add_picture(str(logo), 0, Inches(0.5), height=height)
+            picture.left = (Inches(0.75) if self.rtl
+                            else self.prs.slide_width - picture.width - Inches(0.75))
+            picture._element.nvPicPr.cNvPr.set("descr", self.ed.organization.name)
 
     def agenda(self, slide, spec, bodies, item) -> None:
         self._lines(bodies[0], [a.text for a in self.ed.deck.agenda])
@@ -445,7 +458,7 @@ class _Writer:
         for placeholder in bodies[:BODIES_NEEDED[kind]]:
             self._fit(placeholder, spec)
         notes = slide.notes_slide.notes_text_frame
-        script = " ".join(spec.notes.split())
+        script = " ".join(plain(spec.notes).split())
         if kind == "resources":  # numbers come from the region's data, never from prose
             script += "\n" + self._resource_script()
         notes.text = script

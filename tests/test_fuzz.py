@@ -1,0 +1,62 @@
+"""Hypothesis throws odd content at the whole build: valid output or a clear error, never a crash.
+
+The suite runs a handful of examples; for a longer run:
+    OUTREACH_FUZZ_EXAMPLES=300 python -m pytest tests/test_fuzz.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from outreach import BuildOptions, OutreachError, build
+
+from .conftest import CONTENT
+
+EXAMPLES = int(os.environ.get("OUTREACH_FUZZ_EXAMPLES", "12"))
+
+tricky = st.sampled_from([
+    "\u202eevil\u202c", "\u200f\u200eright to left marks", "e\u0301\u0301\u0301",
+    "👩‍👩‍👧‍👦 🧑🏽‍🏫", "a\u200db", "y" * 1500, "<script>alert(1)</script>", "{{ 7*7 }}", "{n}",
+    "**", "[a](b)", "مرحبا بالعالم", "你好，世界", "नमस्ते", "\ufeffBOM", "\U0010ffff", "Ⅻ ﷽",
+])
+rare = st.sampled_from(["", " ", "x" * 5000, "\x00"])  # invalid: must fail clearly
+text = st.one_of(tricky, st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1,
+                                 max_size=120))
+items = st.lists(text, min_size=1, max_size=6) | st.lists(text, max_size=30)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("OUTREACH_FUZZ_EXAMPLES"),
+          suppress_health_check=[HealthCheck.too_slow])
+@given(headline=text | rare, signs=items, title=text, notes=text, label=text, step=text)
+def test_any_content_builds_or_fails_clearly(headline, signs, title, notes, label, step):
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "content"
+        shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("locales", "regions"))
+        campaign = yaml.safe_load((content / "campaign.yaml").read_text(encoding="utf-8"))
+        deck = yaml.safe_load((content / "deck.yaml").read_text(encoding="utf-8"))
+        campaign["meta"]["headline"] = headline
+        campaign["warning_signs"] = [{"id": f"s{i}", "text": s} for i, s in enumerate(signs)]
+        campaign["statistics"][0]["label"] = label
+        campaign["cycle"][0]["title"] = step
+        deck["slides"][2]["title"] = title
+        deck["slides"][2]["notes"] = notes
+        for name, data in (("campaign.yaml", campaign), ("deck.yaml", deck)):
+            (content / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        out = Path(tmp) / "out"
+        try:
+            report = build(BuildOptions(content_dir=content, out_dir=out, papers=("letter",)))
+        except OutreachError as exc:
+            event(f"clear error: {type(exc).__name__}")
+            assert str(exc).strip(), "errors always say something"
+            assert not out.exists() or not list(out.rglob("*.pdf")), "a failed build writes nothing"
+            return
+        assert {p.name for p in out.rglob("*.*")} == {"flyer-letter.pdf", "deck.pptx"}
+        assert not report.failures
+        event("built")
