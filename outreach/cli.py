@@ -87,9 +87,18 @@ def _run(args: argparse.Namespace) -> int:
     options = _options(args)
     say = (lambda *a: None) if args.quiet else print
     if args.command == "check":
+        from .lint import lint
+
         content = pipeline.check(options)
+        warnings = lint(content)
+        for warning in warnings:
+            print(f"{'error' if args.strict else 'warning'}: {warning}", file=sys.stderr)
+        if warnings and args.strict:
+            print(f"{len(warnings)} problem(s) with --strict; fix them or drop --strict",
+                  file=sys.stderr)
+            return EXIT_USAGE
         say(f"content OK: {len(content.campaign.statistics)} statistics, "
-            f"{len(content.deck.slides)} slides ({options.content_dir})")
+            f"{len(content.deck.slides)} slides, {len(warnings)} warning(s) ({options.content_dir})")
         return EXIT_OK
     if args.command == "i18n":
         return _i18n(args, pipeline.check(options), say)

@@ -74,6 +74,8 @@ class Meta(_Strict):
     """When a person last checked every fact and number (YYYY-MM-DD)."""
     license: str = Field(min_length=1, max_length=200)
     """The license of the text, e.g. CC BY-SA 4.0."""
+    stale_after_years: int = Field(8, ge=1, le=50)
+    """`check` flags a statistic whose year is more than this many years before last_reviewed."""
 
 
 class Source(_Entry):

@@ -22,9 +22,10 @@ def test_build_writes_the_named_outputs_and_says_where(tmp_path):
     for name in ("flyer-letter.pdf", "flyer-a4.pdf", "deck.pptx"):
         assert (tmp_path / "en" / name).stat().st_size > 10_000
         assert f"en/{name}" in result.stdout
-    assert "built 3 files into" in result.stdout and " s" in result.stdout.splitlines()[-1]
+    assert "built 5 files into" in result.stdout and " s" in result.stdout.splitlines()[-1]
     assert sorted(p.name for p in (tmp_path / "en").iterdir()) == [
-        "deck.pptx", "flyer-a4.pdf", "flyer-letter.pdf"]
+        "deck.pptx", "flyer-a4.pdf", "flyer-large-a4.pdf", "flyer-large-letter.pdf",
+        "flyer-letter.pdf"]
 
 
 def test_product_and_paper_options_narrow_the_build(tmp_path):
@@ -53,7 +54,7 @@ def test_bad_content_exits_2_with_located_message_and_no_traceback(content_copy,
 def test_unknown_product_is_a_usage_error():
     result = run_cli("--product", "billboard")
     assert result.returncode == 2
-    assert "unknown product billboard; choose from flyer, deck" in result.stderr
+    assert "unknown product billboard; choose from flyer, flyer-large, deck" in result.stderr
 
 
 def test_a_failed_render_exits_1_and_keeps_the_previous_good_build(content_copy, tmp_path):

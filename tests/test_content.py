@@ -47,7 +47,8 @@ def test_missing_field_names_file_line_column_and_path(content_copy):
 def test_unknown_key_is_an_error_that_lists_allowed_keys(content_copy):
     edit(content_copy / "campaign.yaml", "  - id: children\n", "  - id: children\n    colour: red\n")
     (found,) = problems(content_copy)
-    assert ":29:5: statistics[1].colour: unknown key; allowed here: id, note, do_not_translate, value, unit" in found
+    line = (content_copy / "campaign.yaml").read_text().splitlines().index("    colour: red") + 1
+    assert f":{line}:5: statistics[1].colour: unknown key; allowed here: id, note, do_not_translate, value, unit" in found
 
 
 def test_every_problem_is_reported_in_one_run(content_copy):

@@ -51,7 +51,8 @@ def test_any_content_builds_or_fails_clearly(headline, signs, title, notes, labe
             (content / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
         out = Path(tmp) / "out"
         try:
-            report = build(BuildOptions(content_dir=content, out_dir=out, papers=("letter",)))
+            report = build(BuildOptions(content_dir=content, out_dir=out, papers=("letter",),
+                                        products=("flyer", "deck")))
         except OutreachError as exc:
             event(f"clear error: {type(exc).__name__}")
             assert str(exc).strip(), "errors always say something"

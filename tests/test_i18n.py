@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from functools import lru_cache
 import zipfile
 from pathlib import Path
 
@@ -133,7 +134,8 @@ def test_shipped_catalogs_are_complete_valid_and_marked_for_review(locale):
     assert status.percent == 100.0 and status.fuzzy == 0
 
 
-def _font_chars() -> set[int]:
+@lru_cache(maxsize=1)
+def _font_chars() -> frozenset[int]:
     """Every code point the project's fonts can draw."""
     covered: set[int] = set()
     for face in fonts.ALL_FACES:
@@ -141,7 +143,7 @@ def _font_chars() -> set[int]:
             tables = TTCollection(str(path)).fonts if path.suffix == ".ttc" else [TTFont(str(path))]
             for table in tables:
                 covered.update(table.getBestCmap())
-    return covered
+    return frozenset(covered)
 
 
 def assert_every_glyph_drawn(pdf: Path) -> set[str]:

@@ -58,6 +58,7 @@ def test_poppler_reads_every_pdf_without_complaint(built):
     for pdf in pdfs:
         info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True)
         assert info.returncode == 0 and info.stderr == "", (pdf, info.stderr)
-        assert "Pages:           1" in info.stdout
+        pages = int(info.stdout.split("Pages:")[1].split()[0])
+        assert pages == 1 or (pages <= 4 and "large" in pdf.name), pdf
         text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True)
         assert text.returncode == 0 and text.stderr == "", (pdf, text.stderr)

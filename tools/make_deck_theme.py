@@ -112,14 +112,27 @@ def place(shape, box, anchor: str, lst: list | None = None) -> None:
         body.replace(body.find(qn("a:lstStyle")), el("a:lstStyle", *lst))
 
 
+DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+
+def decorative() -> etree._Element:
+    """PowerPoint's 'mark as decorative' flag, so screen readers and the checker skip it."""
+    ext_list = etree.Element(qn("a:extLst"))
+    ext = etree.SubElement(ext_list, qn("a:ext"), uri=DECORATIVE_EXT)
+    etree.SubElement(ext, f"{{{DECORATIVE_NS}}}decorative", val="1",
+                     nsmap={"adec": DECORATIVE_NS})
+    return ext_list
+
+
 def add_bar(shapes, top: float) -> None:
     """Add the decorative amber accent bar: a plain rectangle, not a placeholder."""
     box = (Inches(BAR_LEFT), Inches(top), Inches(BAR_W), Inches(BAR_H))
     next_id = 1 + max(int(n.get("id")) for n in shapes._spTree.iter(qn("p:cNvPr")))
     shapes._spTree.append(el(
         "p:sp",
-        el("p:nvSpPr", el("p:cNvPr", id=next_id, name="Accent Bar",
-                          descr="decorative"), el("p:cNvSpPr"), el("p:nvPr")),
+        el("p:nvSpPr", el("p:cNvPr", decorative(), id=next_id, name="Accent Bar"),
+           el("p:cNvSpPr"), el("p:nvPr")),
         el("p:spPr", el("a:xfrm", el("a:off", x=box[0], y=box[1]),
                         el("a:ext", cx=box[2], cy=box[3])),
            el("a:prstGeom", el("a:avLst"), prst="rect"), fill("accent2"),

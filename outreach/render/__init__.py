@@ -20,6 +20,12 @@ class Product:
     ext: str
     papers: tuple[str, ...]
     module: str
+    template: str = ""
+    """The print template's name in templates/print/; defaults to the product's name."""
+    pages: int = 1
+    """The most pages the product may have; more is an overflow error."""
+    body_pt: float | None = None
+    """A fixed body text size (the large-print variant), instead of fitting to the page."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,8 @@ class Job:
 PAPERS = ("letter", "a4")
 PRODUCTS = {
     "flyer": Product("flyer", "pdf", PAPERS, "outreach.render.pdf"),
+    "flyer-large": Product("flyer-large", "pdf", PAPERS, "outreach.render.pdf",
+                           template="flyer", pages=4, body_pt=18.0),
     "deck": Product("deck", "pptx", (), "outreach.render.pptx"),
 }
 

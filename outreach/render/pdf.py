@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from .. import fonts
+from .. import contrast, fonts
 from ..errors import FetchRefused, RenderError, TemplateError
 from ..i18n import walk
 from ..markup import to_html
@@ -60,6 +60,10 @@ def _font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
+def _template(job: Job) -> str:
+    return job.product.template or job.product.name
+
+
 def _print_folder(templates: Path) -> Path:
     return templates.resolve() / "print"
 
@@ -67,11 +71,12 @@ def _print_folder(templates: Path) -> Path:
 def preflight(edition: Edition, job: Job, templates: Path) -> None:
     """Check that the template and fonts exist before anything is rendered."""
     folder = _print_folder(templates)
-    for name in (f"{job.product.name}.html.j2", f"{job.product.name}.css"):
+    for name in (f"{_template(job)}.html.j2", f"{_template(job)}.css"):
         if not (folder / name).is_file():
             raise TemplateError(f"{folder / name}: missing print template for {job.product.name}")
     for face in fonts.faces_for(edition.lang):
         fonts.locate(face)
+    contrast.check_flyer(folder / f"{_template(job)}.css")
 
 
 def html(edition: Edition, job: Job, templates: Path, density: int = 0,
@@ -82,10 +87,10 @@ def html(edition: Edition, job: Job, templates: Path, density: int = 0,
     campaign = edition.campaign
     try:
         template = _environment(_print_folder(templates)).get_template(
-            f"{job.product.name}.html.j2")
+            f"{_template(job)}.html.j2")
         return template.render(
             ed=edition, c=campaign, paper=PAPER[job.paper], base_pt=base_pt or DENSITIES[density],
-            density=density,
+            density=density, large=job.product.body_pt is not None,
             quote=campaign.quotes[0] if campaign.quotes else None,
             qr=qr_svg_uri(edition.primary.url or ""),
             stamp=edition.build_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -139,10 +144,17 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
     def pdf(source: str, document) -> bytes:
         identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
         try:  # attachments are fetched only now, while the PDF is written
-            return document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+            return document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
         except Refused as exc:
             raise FetchRefused(f"{job.relpath}: {exc}") from exc
 
+    if job.product.body_pt is not None:  # large print: the size is the point, pages may grow
+        source, document = layout(0, job.product.body_pt)
+        if len(document.pages) > job.product.pages:
+            raise RenderError(f"{job.relpath}: the large-print {_template(job)} needs "
+                              f"{len(document.pages)} pages; the limit is {job.product.pages}. "
+                              "Shorten the content.")
+        return pdf(source, document)
     source, document = layout(0)
     if len(document.pages) == 1 and _used_fraction(document) < ROOMY_BELOW:
         roomy = layout(0, ROOMY_PT)

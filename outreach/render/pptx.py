@@ -21,7 +21,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from .. import fonts
+from .. import contrast, fonts
 from ..errors import TemplateError
 from ..markup import plain, spans
 from ..localize import Edition
@@ -29,7 +29,10 @@ from ..model import Slide
 from . import Job
 
 THEME = Path("deck") / "theme.pptx"
-PRIMARY, ACCENT, INK, TINT, MUTED = "0B4F6C", "E8A33D", "1D2B36", "F4F1EA", "46525C"
+# Roles the renderer draws with, taken from the theme's colour scheme so a branded
+# theme recolours the drawn shapes too (and the contrast check covers them).
+ROLES = {"primary": "dk2", "accent": "accent2", "ink": "dk1", "tint": "lt2", "muted": "accent4",
+         "paper": "lt1", "alert": "alert"}
 _FLOOR = 18.0  # no text on a slide is smaller than this
 _TITLE_TYPES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE}
 _SKIP_TYPES = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
@@ -68,6 +71,7 @@ def preflight(edition: Edition, job: Job, templates: Path) -> None:
         prs = Presentation(str(path))
     except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same answer
         raise TemplateError(f"{path}: not a readable .pptx theme ({exc})") from exc
+    contrast.check_deck(path)
     layouts = {layout.name: layout for layout in prs.slide_layouts}
     problems = []
     for i, slide in enumerate(edition.deck.slides):
@@ -91,7 +95,7 @@ def preflight(edition: Edition, job: Job, templates: Path) -> None:
 class _Writer:
     """Fill one presentation from an edition; one method per kind of content."""
 
-    def __init__(self, edition: Edition, prs, warn):
+    def __init__(self, edition: Edition, prs, warn, theme: Path):
         self.ed = edition
         self.warn = warn
         self.c = edition.campaign
@@ -99,6 +103,8 @@ class _Writer:
         self.layouts = {layout.name: layout for layout in prs.slide_layouts}
         self.rtl = edition.direction == "rtl"
         self.face = fonts.faces_for(edition.lang)[0]
+        scheme = contrast.theme_colours(theme)
+        self.col = {role: scheme[slot] for role, slot in ROLES.items()}
         self.office_lang = _office_lang(edition.lang)
 
     # -- text helpers -------------------------------------------------------
@@ -312,12 +318,12 @@ class _Writer:
             numbers.space_before = Pt(0)
             numbers.line_spacing = 1.0
             self._run(numbers, "   ·   ".join(ways), size=28, bold=True,
-                      colour="A3271B" if r.emergency else PRIMARY)
+                      colour=self.col["alert"] if r.emergency else self.col["primary"])
             detail = self._para(frame, False, bullet=False)
             detail.space_before = Pt(0)
             detail.line_spacing = 1.0
             web = f"{self._ltr(r.url.removeprefix('https://'))} · " if r.url and (r.phone or r.sms) else ""
-            self._run(detail, f"{web}{r.purpose} · {r.hours}", size=18, colour=MUTED)
+            self._run(detail, f"{web}{r.purpose} · {r.hours}", size=18, colour=self.col["muted"])
 
     def sources(self, slide, spec, bodies, item) -> None:
         frame = bodies[0].text_frame
@@ -373,7 +379,7 @@ class _Writer:
             if self.rtl:
                 x = left + width - card_w - i * (card_w + gap)
             shape = self._shape(slide, MSO_SHAPE.ROUNDED_RECTANGLE, x, top, card_w, height,
-                                fill=TINT, line=None,
+                                fill=self.col["tint"], line=None,
                                 descr=f"{stat.qualifier or ''} {number} {stat.label}".strip())
             shape.adjustments[0] = 0.05
             frame = shape.text_frame
@@ -381,15 +387,15 @@ class _Writer:
             frame.margin_top = Inches(0.35)
             # Every card keeps the qualifier line so the big numbers share a baseline.
             self._run(self._para(frame, True, bullet=False, align=align),
-                      stat.qualifier or " ", size=22, bold=True, colour=PRIMARY)
+                      stat.qualifier or " ", size=22, bold=True, colour=self.col["primary"])
             self._run(self._para(frame, False, bullet=False, align=align), number, size=size,
-                      bold=True, colour=PRIMARY)
+                      bold=True, colour=self.col["primary"])
             label = self._para(frame, False, bullet=False, align=align)
             label.space_before = Pt(6)
-            self._run(label, stat.label, size=24, colour=INK)
+            self._run(label, stat.label, size=24, colour=self.col["ink"])
             cite = self._para(frame, False, bullet=False, align=align)
             cite.space_before = Pt(14)
-            self._run(cite, self.ed.citation(stat), size=18, colour=MUTED)
+            self._run(cite, self.ed.citation(stat), size=18, colour=self.col["muted"])
             self._fit(shape, spec)
 
     def cycle(self, slide, spec, bodies, item) -> None:
@@ -404,12 +410,13 @@ class _Writer:
             x = int(cx + rx * math.cos(angle) - box_w / 2)
             y = int(cy + ry * math.sin(angle) - box_h / 2)
             shape = self._shape(slide, MSO_SHAPE.ROUNDED_RECTANGLE, x, y, box_w, box_h,
-                                fill=PRIMARY if i == len(steps) - 2 else "FFFFFF",
-                                line=PRIMARY, descr=f"{i + 1}. {step.title}: {step.text}")
+                                fill=self.col["primary" if i == len(steps) - 2 else "paper"],
+                                line=self.col["primary"], descr=f"{i + 1}. {step.title}: {step.text}")
             shape.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-            colour = "FFFFFF" if i == len(steps) - 2 else INK
+            highlighted = i == len(steps) - 2
+            colour = self.col["paper" if highlighted else "ink"]
             p = self._para(shape.text_frame, True, bullet=False, align=PP_ALIGN.CENTER)
-            self._run(p, f"{i + 1}. ", size=20, bold=True, colour=colour if colour != INK else PRIMARY)
+            self._run(p, f"{i + 1}. ", size=20, bold=True, colour=colour if highlighted else self.col["primary"])
             self._run(p, step.title, size=20, bold=True, colour=colour)
             self._fit(shape, spec)
             shapes.append(shape)
@@ -419,7 +426,7 @@ class _Writer:
             line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, 0, 0, 0, 0)
             line.begin_connect(shape, begin)
             line.end_connect(nxt, end)
-            line.line.color.rgb = RGBColor.from_string(ACCENT if i == len(shapes) - 1 else MUTED)
+            line.line.color.rgb = RGBColor.from_string(self.col["accent" if i == len(shapes) - 1 else "muted"])
             line.line.width = Pt(2.25)
             ln = line.line._get_or_add_ln()
             ln.append(etree.SubElement(ln, qn("a:tailEnd"), type="triangle", w="med", len="med"))
@@ -521,7 +528,7 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
     for slide_id in list(prs.slides._sldIdLst):  # a theme may carry sample slides
         prs.part.drop_rel(slide_id.rId)
         prs.slides._sldIdLst.remove(slide_id)
-    writer = _Writer(edition, prs, warn)
+    writer = _Writer(edition, prs, warn, theme_path(templates))
     for spec in edition.deck.slides:
         writer.add(spec)
     _set_properties(prs, edition)
