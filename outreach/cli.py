@@ -23,6 +23,7 @@ commands:
   i18n init LANG       start content/locales/LANG.po for a new language
   i18n update          merge the template into every catalog (changed -> fuzzy)
   i18n status          translated / fuzzy / untranslated per locale
+  watch                rebuild on every save and serve a live preview on 127.0.0.1
 """
 
 EPILOG = """\
@@ -32,7 +33,19 @@ examples:
   python build.py --product flyer --paper a4
   python build.py check
   python build.py i18n status --min-percent 90
+  python build.py watch --locale es --product flyer
+Only outputs whose inputs changed are rebuilt (output/.manifest.json); --force rebuilds all.
 """
+
+
+def _shard(value: str) -> tuple[int, int]:
+    try:
+        k, n = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected K/N such as 2/4, got {value!r}") from None
+    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(f"K must be between 1 and N in {value!r}")
+    return k, n
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -44,7 +57,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("command", nargs="?", default="build",
-                   choices=("build", "check", "schema", "i18n"), help=argparse.SUPPRESS)
+                   choices=("build", "check", "schema", "i18n", "watch"), help=argparse.SUPPRESS)
     p.add_argument("action", nargs="?", choices=("extract", "init", "update", "status"),
                    help=argparse.SUPPRESS)
     p.add_argument("lang", nargs="?", help=argparse.SUPPRESS)
@@ -65,6 +78,16 @@ def parser() -> argparse.ArgumentParser:
                    help="treat untranslated or stale (fuzzy) texts as errors, not warnings")
     p.add_argument("--min-percent", type=float, default=None, metavar="N",
                    help="with 'i18n status': fail if a locale is less than N%% translated")
+    p.add_argument("--force", action="store_true",
+                   help="rebuild every output, even those already up to date")
+    p.add_argument("--shard", type=_shard, default=(1, 1), metavar="K/N",
+                   help="build only slice K of N of the outputs (for a CI matrix)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="render with N processes (default: one per core)")
+    p.add_argument("--json", type=Path, default=None, metavar="FILE",
+                   help="write a machine-readable summary (outputs, time, warnings); - for stdout")
+    p.add_argument("--port", type=int, default=8000,
+                   help="with 'watch': the preview server's port on 127.0.0.1 (0: any free one)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
     return p
@@ -78,7 +101,7 @@ def _options(args: argparse.Namespace):
         content_dir=args.content or defaults.content_dir,
         templates_dir=args.templates or defaults.templates_dir,
         out_dir=args.out, products=args.product, papers=args.paper, locales=args.locale,
-        strict=args.strict)
+        strict=args.strict, force=args.force, shard=args.shard, workers=args.jobs)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -108,13 +131,26 @@ def _run(args: argparse.Namespace) -> int:
         for path in write_schemas(options.content_dir / "schema"):
             say(f"wrote {path}")
         return EXIT_OK
-    report = pipeline.build(options)
+    if args.command == "watch":
+        from .watch import watch
+
+        return watch(options, args.port, lambda *a: print(*a, flush=True))
+    from . import report as talk
+
+    progress = talk.reporter(args.quiet)
+    try:
+        report = pipeline.build(options, progress)
+    finally:
+        progress.stop()
+    if args.json is not None:
+        talk.write_json(report, options.out_dir, args.json)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for item in report.outputs:
         say(f"wrote {item.path}  ({item.size / 1024:.0f} KiB, {item.seconds:.2f} s)")
+    fresh = f", {len(report.unchanged)} already up to date" if report.unchanged else ""
     say(f"built {len(report.outputs)} files into {os.path.abspath(options.out_dir)} "
-        f"in {report.seconds:.2f} s")
+        f"in {report.seconds:.2f} s ({report.workers} process(es){fresh})")
     for failure in report.failures:
         print(f"error: {failure}", file=sys.stderr)
     if report.failures:

@@ -49,6 +49,9 @@ class ContentError(OutreachError):
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"{lines}\n{count} {noun} in the content; nothing was built.")
 
+    def __reduce__(self):
+        return (type(self), (self.problems,))
+
 
 class RenderError(OutreachError):
     """Raised when a renderer cannot produce an output (overflow, missing font, bad theme)."""
@@ -71,3 +74,6 @@ class BuildFailed(OutreachError):
         self.failures = failures
         self.exit_code = max(f.exit_code for f in failures)
         super().__init__("\n".join(str(f) for f in failures))
+
+    def __reduce__(self):
+        return (type(self), (self.failures,))

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import Content, load_content
-from .errors import BuildFailed, OutreachError, TemplateError, UsageError
+from .errors import BuildFailed, OutreachError, UsageError
+from .manifest import Fingerprints, Manifest
 from .localize import Edition, available_locales, localize, paper_for
 from .output import atomic_write, remove_stale_parts
 from .render import PAPERS, PRODUCTS, Job, renderer
+from .workers import Result, Task, run_all, workers_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +32,12 @@ class BuildOptions:
     """Locales to build; empty means every available one."""
     strict: bool = False
     """Fail instead of warning when a text falls back to the source language."""
+    force: bool = False
+    """Rebuild every output, even those whose inputs have not changed."""
+    shard: tuple[int, int] = (1, 1)
+    """Build only slice K of N (1-based) of the outputs, for splitting across machines."""
+    workers: int | None = None
+    """Processes to render with; default one per core."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,9 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     failures: list[OutreachError] = field(default_factory=list)
     """Locales that could not be built, each with its error; the others were written."""
+    unchanged: list[Path] = field(default_factory=list)
+    """Outputs already up to date, left as they were."""
+    workers: int = 1
     seconds: float = 0.0
 
 
@@ -82,51 +93,69 @@ def check(options: BuildOptions) -> Content:
     return load_content(options.content_dir)
 
 
-def _locale_outputs(content: Content, locale: str, jobs: list[Job], options: BuildOptions,
-                    report: BuildReport) -> list[tuple[Job, bytes, float]]:
-    """Localize and render one locale's jobs in memory; raise if any of them fails."""
-    edition = localize(content, locale, strict=options.strict)
-    report.warnings.extend(edition.warnings)
-    rendered = []
-    for job in jobs:
-        began = time.perf_counter()
-        data = renderer(job.product).render(edition, job, options.templates_dir,
-                                            options.content_dir, report.warnings.append)
-        rendered.append((job, data, time.perf_counter() - began))
-    return rendered
+def shard(jobs: list[Job], which: tuple[int, int]) -> list[Job]:
+    """Slice K of N of the jobs (round robin, so slices take similar time); N slices = all."""
+    k, n = which
+    if not 1 <= k <= n:
+        raise UsageError(f"--shard {k}/{n}: K must be between 1 and N")
+    return jobs[k - 1::n]
 
 
-def build(options: BuildOptions) -> BuildReport:
-    """Build every requested output; a locale is written only if all its outputs rendered.
+def build(options: BuildOptions, progress=None) -> BuildReport:
+    """Build the requested outputs that are out of date; a locale is written only whole.
 
     Content, usage and theme errors stop everything before anything is written. A locale
     whose catalog is broken or whose text does not fit is listed in ``report.failures``
     and the other locales are still written; if no locale succeeds, its error is raised.
+    ``progress``, if given, has ``start(total)`` and ``advance(description)``, called as
+    rendering starts and as each output is rendered.
     """
     start = time.perf_counter()
     content = check(options)
-    jobs = plan(content, options)
+    jobs = shard(plan(content, options), options.shard)
+    manifest = Manifest(options.out_dir)
+    prints = Fingerprints(content, options.templates_dir, extra=f"strict={options.strict}")
+    stamps = {job: prints.of(job) for job in jobs}
+    report = BuildReport()
+    stale = []
+    for job in jobs:
+        if not options.force and manifest.is_fresh(job, stamps[job], options.out_dir):
+            report.unchanged.append(options.out_dir / job.relpath)
+        else:
+            stale.append(job)
+    if not stale:
+        report.seconds = time.perf_counter() - start
+        return report
     source = localize(content, content.campaign.meta.source_language)
-    for product in dict.fromkeys(job.product for job in jobs):
-        renderer(product).preflight(source, next(j for j in jobs if j.product == product),
+    for product in dict.fromkeys(job.product for job in stale):
+        renderer(product).preflight(source, next(j for j in stale if j.product == product),
                                     options.templates_dir)
     remove_stale_parts(options.out_dir)
-    report = BuildReport()
-    by_locale: dict[str, list[Job]] = {}
-    for job in jobs:
-        by_locale.setdefault(job.locale, []).append(job)
-    for locale, locale_jobs in by_locale.items():
-        try:
-            rendered = _locale_outputs(content, locale, locale_jobs, options, report)
-        except TemplateError:
-            raise
-        except OutreachError as exc:
-            report.failures.append(exc)
+    tasks = [Task(options.content_dir, options.templates_dir, j.locale, j.product.name, j.paper,
+                  options.strict) for j in stale]
+    report.workers = workers_for(len(tasks), options.workers)
+    if progress:
+        progress.start(len(tasks))
+    results = run_all(tasks, report.workers, progress and (
+        lambda r: progress.advance(f"{r.task.locale} {r.task.product} {r.task.paper or ''}")))
+    by_locale: dict[str, list[tuple[Job, Result]]] = {}
+    for job, result in zip(stale, results):
+        by_locale.setdefault(job.locale, []).append((job, result))
+    for locale, done in by_locale.items():
+        for warning in dict.fromkeys(w for _, r in done for w in r.warnings):
+            if warning not in report.warnings:
+                report.warnings.append(warning)
+        failed = [r.error for _, r in done if r.error is not None]
+        if failed:
+            report.failures.append(failed[0])
             continue
-        for job, data, seconds in rendered:
+        for job, result in done:
             path = options.out_dir / job.relpath
-            atomic_write(path, data)
-            report.outputs.append(Built(path, job, len(data), seconds))
+            atomic_write(path, result.data)
+            manifest.record(job, stamps[job], options.out_dir)
+            report.outputs.append(Built(path, job, len(result.data), result.seconds))
+    if report.outputs:
+        manifest.save()
     report.seconds = time.perf_counter() - start
     if report.failures and not report.outputs:
         if len(report.failures) == 1:

@@ -1,0 +1,110 @@
+"""Incremental builds: a manifest of what each output was made from.
+
+Every output records a fingerprint of its inputs (content, the locale's catalog, region
+data, templates, fonts, the tool's code, SOURCE_DATE_EPOCH). An output whose fingerprint
+is unchanged and whose file is still there, as written, is not built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from . import fonts
+from .content import Content
+from .output import atomic_write
+from .render import Job
+
+MANIFEST = ".manifest.json"
+PACKAGE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    """Hash of the tool's own code, so a new version rebuilds everything."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _tree_hash(folder: Path) -> str:
+    """Hash every file under a folder: names and bytes."""
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "-"
+
+
+class Fingerprints:
+    """Compute each job's input fingerprint, hashing shared inputs once."""
+
+    def __init__(self, content: Content, templates: Path, extra: str = ""):
+        self.content = content
+        self.templates = templates
+        folder = content.folder
+        self.common = hashlib.sha256("\n".join([
+            code_hash(), os.environ.get("SOURCE_DATE_EPOCH", ""), extra,
+            _file_hash(folder / "campaign.yaml"), _file_hash(folder / "deck.yaml"),
+            _tree_hash(folder / "regions"), _tree_hash(folder / "images"),
+        ]).encode()).hexdigest()
+        self._templates: dict[str, str] = {}
+
+    def _template_hash(self, module: str) -> str:
+        kind = "deck" if module.endswith("pptx") else "print"
+        if kind not in self._templates:
+            self._templates[kind] = _tree_hash(self.templates / kind)
+        return self._templates[kind]
+
+    def of(self, job: Job) -> str:
+        """The fingerprint of everything one output is made from."""
+        locales = self.content.folder / "locales"
+        language = job.locale.split("-")[0]
+        font_stats = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+                      for face in fonts.faces_for(job.locale)
+                      for p in sorted(set(fonts.locate(face).values()))]
+        parts = [self.common, self._template_hash(job.product.module), str(job.relpath),
+                 _file_hash(locales / f"{job.locale}.po"), _file_hash(locales / f"{language}.po"),
+                 *font_stats]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class Manifest:
+    """The record in ``<out>/.manifest.json`` of what each output was made from."""
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / MANIFEST
+        try:
+            self.entries: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def is_fresh(self, job: Job, fingerprint: str, out_dir: Path) -> bool:
+        """True if the output exists as written from these very inputs."""
+        entry = self.entries.get(job.relpath.as_posix())
+        target = out_dir / job.relpath
+        if not entry or entry.get("inputs") != fingerprint or not target.is_file():
+            return False
+        stat = target.stat()
+        return entry.get("size") == stat.st_size and entry.get("mtime_ns") == stat.st_mtime_ns
+
+    def record(self, job: Job, fingerprint: str, out_dir: Path) -> None:
+        """Remember what an output just written was made from."""
+        stat = (out_dir / job.relpath).stat()
+        self.entries[job.relpath.as_posix()] = {
+            "inputs": fingerprint, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+    def save(self) -> None:
+        """Write the manifest atomically."""
+        data = json.dumps(self.entries, indent=1, sort_keys=True).encode()
+        atomic_write(self.path, data)

@@ -1,0 +1,97 @@
+"""Render jobs in a process pool: one worker per core, each loading the content once.
+
+Workers keep their own WeasyPrint font configuration (cached in render/pdf.py), so fonts
+are configured once per worker, not once per output.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import load_content
+from .errors import OutreachError
+from .localize import localize
+from .render import PRODUCTS, Job, renderer
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs to render one output (plain data, cheap to send)."""
+
+    content_dir: Path
+    templates_dir: Path
+    locale: str
+    product: str
+    paper: str | None
+    strict: bool
+
+
+@dataclass(frozen=True)
+class Result:
+    """A rendered output, or the error that stopped it."""
+
+    task: Task
+    data: bytes = b""
+    seconds: float = 0.0
+    warnings: tuple[str, ...] = ()
+    error: OutreachError | None = None
+
+
+_CACHE: dict[tuple, object] = {}
+
+
+def _edition(task: Task):
+    key = (task.content_dir, task.locale, task.strict)
+    if key not in _CACHE:
+        content = _CACHE.get(task.content_dir) or load_content(task.content_dir)
+        _CACHE[task.content_dir] = content
+        _CACHE[key] = localize(content, task.locale, strict=task.strict)
+    return _CACHE[key]
+
+
+def run(task: Task) -> Result:
+    """Render one task; never raises for errors a user can cause."""
+    began = time.perf_counter()
+    warnings: list[str] = []
+    try:
+        edition = _edition(task)
+        job = Job(task.locale, PRODUCTS[task.product], task.paper)
+        data = renderer(job.product).render(edition, job, task.templates_dir, task.content_dir,
+                                            warnings.append)
+    except OutreachError as exc:
+        return Result(task, error=exc)
+    return Result(task, data, time.perf_counter() - began, tuple(edition.warnings) + tuple(warnings))
+
+
+def workers_for(jobs: int, wanted: int | None = None) -> int:
+    """How many processes to use: one per core, never more than there are jobs."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(jobs, wanted or cores or 1))
+
+
+def run_all(tasks: list[Task], workers: int, on_result=None) -> list[Result]:
+    """Render every task, in parallel when more than one worker is asked for.
+
+    ``on_result`` is called with each result as it arrives (for a progress bar).
+    """
+    _CACHE.clear()  # content may have changed since the last build in this process
+    results = []
+    if workers <= 1 or len(tasks) <= 1:
+        stream = (run(task) for task in tasks)
+        for result in stream:
+            results.append(result)
+            if on_result:
+                on_result(result)
+        return results
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for result in pool.map(run, tasks, chunksize=1):
+            results.append(result)
+            if on_result:
+                on_result(result)
+    return results
