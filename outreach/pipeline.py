@@ -93,6 +93,10 @@ def check(options: BuildOptions) -> Content:
     return load_content(options.content_dir)
 
 
+_COST = {"flyer-large": 3, "flyer": 2, "deck": 1}
+"""Rough relative render cost of each product, for scheduling."""
+
+
 def shard(jobs: list[Job], which: tuple[int, int]) -> list[Job]:
     """Slice K of N of the jobs (round robin, so slices take similar time); N slices = all."""
     k, n = which
@@ -131,6 +135,8 @@ def build(options: BuildOptions, progress=None) -> BuildReport:
         renderer(product).preflight(source, next(j for j in stale if j.product == product),
                                     options.templates_dir)
     remove_stale_parts(options.out_dir)
+    # Longest first, so the last jobs to finish are short ones and no core idles at the end.
+    stale.sort(key=lambda j: -_COST.get(j.product.name, 1))
     tasks = [Task(options.content_dir, options.templates_dir, j.locale, j.product.name, j.paper,
                   options.strict) for j in stale]
     report.workers = workers_for(len(tasks), options.workers)

@@ -88,6 +88,15 @@ def run_all(tasks: list[Task], workers: int, on_result=None) -> list[Result]:
             if on_result:
                 on_result(result)
         return results
+    # Load content, localize every edition and import the renderers once, here: the
+    # forked workers inherit all of it instead of each doing it again.
+    for task in {(t.locale, t.strict): t for t in tasks}.values():
+        try:
+            _edition(task)
+        except OutreachError:
+            pass  # the worker meets the same error and reports it
+    for name in {t.product for t in tasks}:
+        renderer(PRODUCTS[name])
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for result in pool.map(run, tasks, chunksize=1):
