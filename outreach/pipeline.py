@@ -133,7 +133,7 @@ def build(options: BuildOptions, progress=None) -> BuildReport:
     source = localize(content, content.campaign.meta.source_language)
     for product in dict.fromkeys(job.product for job in stale):
         renderer(product).preflight(source, next(j for j in stale if j.product == product),
-                                    options.templates_dir)
+                                    options.templates_dir, content.located.get("deck.yaml"))
     remove_stale_parts(options.out_dir)
     # Longest first, so the last jobs to finish are short ones and no core idles at the end.
     stale.sort(key=lambda j: -_COST.get(j.product.name, 1))

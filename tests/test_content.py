@@ -119,3 +119,19 @@ def test_shipped_json_schemas_match_the_model():
         assert shipped == schema_text(model), f"run: python build.py schema ({name} is stale)"
         schema = json.loads(shipped)
         assert schema["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("    phone: 1-888-373-7888\n", "    phone: call us any time\n",
+     "resources[1].phone: string should match pattern"),
+    ("    url: https://report.cybertip.org\n", "    url: http://report.cybertip.org\n",
+     "resources[2].url: string should match pattern"),
+    ("    region: US\n    primary: true\n", "    primary: true\n",
+     "resources[1].region: field required"),
+    ("    year: 2016\n    url: https://www.ilo.org", "    url: https://www.ilo.org",
+     "statistics[0].year: field required"),
+])
+def test_malformed_data_fields_are_located_errors(content_copy, old, new, expected):
+    edit(content_copy / "campaign.yaml", old, new)
+    found = problems(content_copy)
+    assert any(expected in p for p in found), found

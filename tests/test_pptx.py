@@ -118,7 +118,10 @@ def test_a_layout_missing_from_the_theme_is_a_clear_error(content_copy, tmp_path
     edit(content_copy / "deck.yaml", "layout: Comparison", "layout: Three Columns")
     with pytest.raises(TemplateError) as caught:
         build(BuildOptions(content_dir=content_copy, out_dir=tmp_path, products=("deck",)))
-    assert "slides[4] (myth-kidnapping): the theme has no layout 'Three Columns'" in str(caught.value)
+    line = (content_copy / "deck.yaml").read_text().splitlines().index(
+        "    layout: Three Columns") + 1
+    assert (f"deck.yaml:{line}:13: slides[4].layout (myth-kidnapping): the theme has no layout "
+            "'Three Columns'") in str(caught.value)
     assert not (tmp_path / "en").exists()
 
 

@@ -68,7 +68,7 @@ def _print_folder(templates: Path) -> Path:
     return templates.resolve() / "print"
 
 
-def preflight(edition: Edition, job: Job, templates: Path) -> None:
+def preflight(edition: Edition, job: Job, templates: Path, located=None) -> None:
     """Check that the template and fonts exist before anything is rendered."""
     folder = _print_folder(templates)
     for name in (f"{_template(job)}.html.j2", f"{_template(job)}.css"):

@@ -61,8 +61,11 @@ def theme_path(templates: Path) -> Path:
     return templates / THEME
 
 
-def preflight(edition: Edition, job: Job, templates: Path) -> None:
-    """Check the theme has every layout and placeholder the outline uses."""
+def preflight(edition: Edition, job: Job, templates: Path, located=None) -> None:
+    """Check the theme has every layout and placeholder the outline uses.
+
+    ``located`` (deck.yaml as read) lets each problem name its file, line and column.
+    """
     path = theme_path(templates)
     if not path.is_file():
         raise TemplateError(f"{path}: deck theme not found; restore it from git or point "
@@ -76,6 +79,9 @@ def preflight(edition: Edition, job: Job, templates: Path) -> None:
     problems = []
     for i, slide in enumerate(edition.deck.slides):
         where = f"deck.yaml slides[{i}] ({slide.id})"
+        if located is not None:
+            line, col = located.mark(("slides", i, "layout"))
+            where = f"{located.file}:{line}:{col}: slides[{i}].layout ({slide.id})"
         layout = layouts.get(slide.layout)
         if layout is None:
             problems.append(f"{where}: the theme has no layout {slide.layout!r}; "
@@ -89,7 +95,8 @@ def preflight(edition: Edition, job: Job, templates: Path) -> None:
             problems.append(f"{where}: content {kind!r} needs {need} text placeholder(s) "
                             f"besides the title, layout {slide.layout!r} has {have}")
     if problems:
-        raise TemplateError(f"{path} does not fit the outline:\n  " + "\n  ".join(problems))
+        raise TemplateError(f"{path} does not fit the outline; change the layout names in "
+                            "deck.yaml or use a theme that has them:\n  " + "\n  ".join(problems))
 
 
 class _Writer:
