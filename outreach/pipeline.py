@@ -9,7 +9,7 @@ from pathlib import Path
 from .content import Content, load_content
 from .errors import BuildFailed, OutreachError, UsageError
 from .manifest import Fingerprints, Manifest
-from .localize import Edition, available_locales, localize, paper_for
+from .localize import available_locales, localize, paper_for
 from .output import atomic_write, remove_stale_parts
 from .render import PAPERS, PRODUCTS, Job, renderer
 from .workers import Result, Task, run_all, workers_for
@@ -105,6 +105,29 @@ def shard(jobs: list[Job], which: tuple[int, int]) -> list[Job]:
     return jobs[k - 1::n]
 
 
+def _write(done: list[tuple[Job, Result]], out_dir: Path, manifest: Manifest,
+           stamps: dict[Job, str], report: BuildReport) -> None:
+    """Write stage: each locale whose outputs all rendered, atomically; record them."""
+    by_locale: dict[str, list[tuple[Job, Result]]] = {}
+    for job, result in done:
+        by_locale.setdefault(job.locale, []).append((job, result))
+    for pairs in by_locale.values():
+        for warning in dict.fromkeys(w for _, r in pairs for w in r.warnings):
+            if warning not in report.warnings:
+                report.warnings.append(warning)
+        failed = [r.error for _, r in pairs if r.error is not None]
+        if failed:
+            report.failures.append(failed[0])
+            continue
+        for job, result in pairs:
+            path = out_dir / job.relpath
+            atomic_write(path, result.data)
+            manifest.record(job, stamps[job], out_dir)
+            report.outputs.append(Built(path, job, len(result.data), result.seconds))
+    if report.outputs:
+        manifest.save()
+
+
 def build(options: BuildOptions, progress=None) -> BuildReport:
     """Build the requested outputs that are out of date; a locale is written only whole.
 
@@ -144,24 +167,7 @@ def build(options: BuildOptions, progress=None) -> BuildReport:
         progress.start(len(tasks))
     results = run_all(tasks, report.workers, progress and (
         lambda r: progress.advance(f"{r.task.locale} {r.task.product} {r.task.paper or ''}")))
-    by_locale: dict[str, list[tuple[Job, Result]]] = {}
-    for job, result in zip(stale, results):
-        by_locale.setdefault(job.locale, []).append((job, result))
-    for locale, done in by_locale.items():
-        for warning in dict.fromkeys(w for _, r in done for w in r.warnings):
-            if warning not in report.warnings:
-                report.warnings.append(warning)
-        failed = [r.error for _, r in done if r.error is not None]
-        if failed:
-            report.failures.append(failed[0])
-            continue
-        for job, result in done:
-            path = options.out_dir / job.relpath
-            atomic_write(path, result.data)
-            manifest.record(job, stamps[job], options.out_dir)
-            report.outputs.append(Built(path, job, len(result.data), result.seconds))
-    if report.outputs:
-        manifest.save()
+    _write(list(zip(stale, results, strict=True)), options.out_dir, manifest, stamps, report)
     report.seconds = time.perf_counter() - start
     if report.failures and not report.outputs:
         if len(report.failures) == 1:

@@ -7,11 +7,10 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from outreach import BuildOptions, build
 
-from .conftest import ROOT, edit, need_tool, run_cli
+from .conftest import ROOT, need_tool, run_cli
 
 
 def test_a_killed_build_leaves_the_previous_outputs_whole(tmp_path):

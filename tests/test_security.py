@@ -15,7 +15,7 @@ from outreach.render import PRODUCTS, Job, pdf
 from outreach.safefetch import MAX_DATA_URI, ProjectFetcher, Refused
 from outreach.yamlsafe import MAX_BYTES, MAX_DEPTH
 
-from .conftest import CONTENT, ROOT, edit
+from .conftest import ROOT, edit
 
 EN_FLYER = {"products": ("flyer",), "papers": ("a4",), "locales": ("en",)}
 
