@@ -27,13 +27,13 @@ from ..markup import plain, spans
 from ..localize import Edition
 from ..model import Slide
 from . import Job
+from .textfit import Fitter
 
 THEME = Path("deck") / "theme.pptx"
 # Roles the renderer draws with, taken from the theme's colour scheme so a branded
 # theme recolours the drawn shapes too (and the contrast check covers them).
 ROLES = {"primary": "dk2", "accent": "accent2", "ink": "dk1", "tint": "lt2", "muted": "accent4",
          "paper": "lt1", "alert": "alert"}
-_FLOOR = 18.0  # no text on a slide is smaller than this
 _TITLE_TYPES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE}
 _SKIP_TYPES = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
 
@@ -113,6 +113,7 @@ class _Writer:
         scheme = contrast.theme_colours(theme)
         self.col = {role: scheme[slot] for role, slot in ROLES.items()}
         self.office_lang = _office_lang(edition.lang)
+        self.fitter = Fitter(prs, self.face, warn)
 
     # -- text helpers -------------------------------------------------------
     def _run(self, paragraph, text: str, *, size: float | None = None, bold: bool = False,
@@ -171,80 +172,6 @@ class _Writer:
                 run = self._run(paragraph, span.text, bold=span.strong, link=span.link)
                 if span.em:
                     run.font.italic = True
-
-    # -- fitting text ---------------------------------------------------------
-    def _inherited(self, placeholder, level: int, path: str, attr: str) -> str | None:
-        """Look up a paragraph property the way PowerPoint does: layout, then master."""
-        if not placeholder.is_placeholder:  # drawn shapes: everything is set on the runs
-            return None
-        path = f"{qn(f'a:lvl{level + 1}pPr')}/{path}"
-        styles = [self.prs.slide_master._element.find(f"{qn('p:txStyles')}/{qn('p:bodyStyle')}")]
-        layout_ph = placeholder._base_placeholder
-        if layout_ph is not None:
-            styles.insert(0, layout_ph._element.txBody.find(qn("a:lstStyle")))
-        for style in styles:
-            found = style.find(path) if style is not None else None
-            if found is not None and found.get(attr) is not None:
-                return found.get(attr)
-        return None
-
-    def _size(self, placeholder, paragraph, run) -> float:
-        """The size a run is drawn at: its own, else inherited."""
-        if run.font.size is not None:
-            return run.font.size.pt
-        sz = self._inherited(placeholder, paragraph.level, qn("a:defRPr"), "sz")
-        return int(sz) / 100 if sz else 18.0
-
-    def _height(self, placeholder, shrink: float) -> float:
-        """Estimate the text height in points, wrapping words with real font metrics."""
-        face = self.face
-        frame = placeholder.text_frame
-        total = Emu(frame.margin_top + frame.margin_bottom).pt
-        for p in frame.paragraphs:
-            runs = [r for r in p.runs if r.text]
-            if not runs:
-                continue
-            size = max(max(_FLOOR, self._size(placeholder, p, r) - shrink) for r in runs)
-            bold = any(r.font.bold for r in runs)
-            own = p._p.pPr.get("marL") if p._p.pPr is not None else None
-            mar_l = own if own is not None else self._inherited(placeholder, p.level, "", "marL")
-            width = Emu(placeholder.width - frame.margin_left - frame.margin_right
-                        - int(mar_l or 0)).pt
-            space = fonts.text_width_pt(" ", face, size, bold=bold)
-            lines = 0
-            for chunk in "".join(r.text for r in runs).split("\v"):
-                lines, line = lines + 1, 0.0
-                for word in chunk.split():
-                    w = fonts.text_width_pt(word, face, size, bold=bold)
-                    if line and line + space + w > width:
-                        lines, line = lines + 1, 0.0
-                    line += (space if line else 0) + w
-                    while line > width:  # a word longer than the line breaks anywhere
-                        lines, line = lines + 1, line - width
-            if p.space_before is not None:
-                before = p.space_before.pt
-            else:
-                pts = self._inherited(placeholder, p.level, f"{qn('a:spcBef')}/{qn('a:spcPts')}", "val")
-                before = int(pts) / 100 if pts else 0
-            spacing = p.line_spacing if isinstance(p.line_spacing, float) else 1.1
-            total += before + lines * size * 1.36 * spacing
-        return total
-
-    def _fit(self, placeholder, spec: Slide) -> None:
-        """Shrink a placeholder's text in 2 pt steps (never below 18 pt) until it fits."""
-        room = Emu(placeholder.height).pt
-        for shrink in range(0, 12, 2):
-            if self._height(placeholder, shrink) <= room:
-                break
-        else:
-            self.warn(f"deck slide {spec.id!r}: text overflows its placeholder even at "
-                      f"{_FLOOR:.0f} pt; shorten it or split the slide")
-            shrink = 10
-        if shrink:
-            for p in placeholder.text_frame.paragraphs:
-                for r in p.runs:
-                    size = self._size(placeholder, p, r)
-                    r.font.size = Pt(max(_FLOOR, size - shrink))
 
     # -- slide kinds --------------------------------------------------------
     def cover(self, slide, spec: Slide, bodies, item) -> None:
@@ -403,7 +330,7 @@ class _Writer:
             cite = self._para(frame, False, bullet=False, align=align)
             cite.space_before = Pt(14)
             self._run(cite, self.ed.citation(stat), size=18, colour=self.col["muted"])
-            self._fit(shape, spec)
+            self.fitter.fit(shape, spec.id)
 
     def cycle(self, slide, spec, bodies, item) -> None:
         steps = self.c.cycle
@@ -425,7 +352,7 @@ class _Writer:
             p = self._para(shape.text_frame, True, bullet=False, align=PP_ALIGN.CENTER)
             self._run(p, f"{i + 1}. ", size=20, bold=True, colour=colour if highlighted else self.col["primary"])
             self._run(p, step.title, size=20, bold=True, colour=colour)
-            self._fit(shape, spec)
+            self.fitter.fit(shape, spec.id)
             shapes.append(shape)
         for i, shape in enumerate(shapes):
             nxt = shapes[(i + 1) % len(shapes)]
@@ -470,7 +397,7 @@ class _Writer:
         for unused in bodies[BODIES_NEEDED[kind]:]:
             unused._element.getparent().remove(unused._element)
         for placeholder in bodies[:BODIES_NEEDED[kind]]:
-            self._fit(placeholder, spec)
+            self.fitter.fit(placeholder, spec.id)
         notes = slide.notes_slide.notes_text_frame
         script = " ".join(plain(spec.notes).split())
         if kind == "resources":  # numbers come from the region's data, never from prose
