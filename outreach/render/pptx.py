@@ -465,6 +465,7 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
     writer = _Writer(edition, prs, warn, theme_path(templates))
     for spec in edition.deck.slides:
         writer.add(spec)
+    writer.fitter.report(edition.locale)
     _set_properties(prs, edition)
     buffer = io.BytesIO()
     prs.save(buffer)

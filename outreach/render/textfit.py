@@ -23,6 +23,15 @@ class Fitter:
         self.prs = prs
         self.face = face
         self.warn = warn
+        self.shrunk: dict[str, int] = {}
+        """Slides whose text was made smaller to fit, by how many points."""
+
+    def report(self, locale: str) -> None:
+        """Say once, per deck, which slides had to shrink (translators may shorten them)."""
+        if self.shrunk:
+            slides = ", ".join(f"{slide} (-{points} pt)" for slide, points in self.shrunk.items())
+            self.warn(f"{locale} deck: text made smaller to fit on {len(self.shrunk)} slide(s): "
+                      f"{slides}; shorter text keeps the theme's size")
 
     def inherited(self, placeholder, level: int, path: str, attr: str) -> str | None:
         """Look up a paragraph property the way PowerPoint does: layout, then master."""
@@ -96,4 +105,5 @@ class Fitter:
                 for r in p.runs:
                     size = self.size(placeholder, p, r)
                     r.font.size = Pt(max(FLOOR, size - shrink))
+            self.shrunk.setdefault(slide_id, shrink)
 
