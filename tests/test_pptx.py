@@ -138,3 +138,13 @@ def test_a_theme_missing_a_placeholder_is_a_clear_error(tmp_path):
         build(BuildOptions(templates_dir=templates, out_dir=tmp_path / "out", products=("deck",)))
     assert "content 'myth' needs 4 text placeholder(s) besides the title, layout 'Comparison' has 3" \
         in str(caught.value)
+
+
+def test_text_shrunk_to_fit_is_reported_once_per_deck(tmp_path):
+    report = build(BuildOptions(out_dir=tmp_path, locales=("en",), products=("deck",)))
+    shrunk = [w for w in report.warnings if w.startswith("en deck: text made smaller to fit")]
+    assert len(shrunk) == 1 and "prosecution (-" in shrunk[0]
+    prs = Presentation(str(tmp_path / "en" / "deck.pptx"))
+    slide = slide_by_id(prs, "prosecution")
+    sizes = {r.font.size.pt for p in slide.placeholders[1].text_frame.paragraphs for r in p.runs}
+    assert sizes and max(sizes) < 28 and min(sizes) >= 18
