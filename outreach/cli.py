@@ -146,7 +146,7 @@ def _run(args: argparse.Namespace) -> int:
         talk.write_json(report, options.out_dir, args.json)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    for item in report.outputs:
+    for item in sorted(report.outputs, key=lambda built: str(built.path)):
         say(f"wrote {item.path}  ({item.size / 1024:.0f} KiB, {item.seconds:.2f} s)")
     fresh = f", {len(report.unchanged)} already up to date" if report.unchanged else ""
     say(f"built {len(report.outputs)} files into {os.path.abspath(options.out_dir)} "
