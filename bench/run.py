@@ -69,7 +69,8 @@ def deck_overhead() -> tuple[float, float]:
     from pptx import Presentation
 
     from outreach import load_content, localize
-    from outreach.render import PRODUCTS, Job, pptx as deck
+    from outreach.render import PRODUCTS, Job
+    from outreach.render import pptx as deck
 
     edition = localize(load_content(ROOT / "content"), "en")
     job = Job("en", PRODUCTS["deck"], None)

@@ -5,21 +5,30 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from functools import cached_property
+from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from babel.units import format_unit
-
 from pydantic import ValidationError
 
 from . import i18n
 from .content import CAMPAIGN_FILE, DECK_FILE, Content
 from .errors import ContentError, Problem, UsageError
-from .model import (LETTER_REGIONS, Campaign, Deck, Organization, Quote, Region, Resource,
-                    Source, Statistic, fill)
+from .model import (
+    LETTER_REGIONS,
+    Campaign,
+    Deck,
+    Organization,
+    Quote,
+    Region,
+    Resource,
+    Source,
+    Statistic,
+    fill,
+)
 
 
 @dataclass(frozen=True)

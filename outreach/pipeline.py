@@ -8,8 +8,8 @@ from pathlib import Path
 
 from .content import Content, load_content
 from .errors import BuildFailed, OutreachError, UsageError
-from .manifest import Fingerprints, Manifest
 from .localize import available_locales, localize, paper_for
+from .manifest import Fingerprints, Manifest
 from .output import atomic_write, remove_stale_parts
 from .render import PAPERS, PRODUCTS, Job, renderer
 from .workers import Result, Task, run_all, workers_for

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import subprocess
-from functools import lru_cache
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 
 import pdfplumber
@@ -15,8 +15,7 @@ from fontTools.ttLib import TTCollection, TTFont
 from pptx import Presentation
 from pypdf import PdfReader
 
-from outreach import BuildOptions, ContentError, build, load_content
-from outreach import fonts, i18n
+from outreach import BuildOptions, ContentError, build, fonts, i18n, load_content
 
 from .conftest import CONTENT, edit, need_tool, run_cli
 

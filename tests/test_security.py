@@ -10,7 +10,14 @@ import pikepdf
 import pytest
 from pptx import Presentation
 
-from outreach import BuildOptions, ContentError, FetchRefused, build, load_content, localize
+from outreach import (
+    BuildOptions,
+    ContentError,
+    FetchRefused,
+    build,
+    load_content,
+    localize,
+)
 from outreach.render import PRODUCTS, Job, pdf
 from outreach.safefetch import MAX_DATA_URI, ProjectFetcher, Refused
 from outreach.yamlsafe import MAX_BYTES, MAX_DEPTH

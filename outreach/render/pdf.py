@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import TemplateError as JinjaError
 from markupsafe import Markup
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError as JinjaError
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from .. import contrast, fonts
 from ..errors import FetchRefused, RenderError, TemplateError
 from ..i18n import walk
-from ..markup import to_html
 from ..localize import Edition
+from ..markup import to_html
 from ..safefetch import ProjectFetcher, Refused
 from . import Job
 from .qr import qr_svg_uri

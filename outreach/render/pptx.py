@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import io
 import math
-from copy import deepcopy
 import zipfile
+from copy import deepcopy
 from pathlib import Path
 
 from lxml import etree
@@ -23,8 +23,8 @@ from pptx.util import Emu, Inches, Pt
 
 from .. import contrast, fonts
 from ..errors import TemplateError
-from ..markup import plain, spans
 from ..localize import Edition
+from ..markup import plain, spans
 from ..model import Slide
 from . import Job
 from .textfit import Fitter
