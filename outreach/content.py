@@ -70,9 +70,7 @@ def _message(error: dict, model: type[BaseModel]) -> str:
         allowed = _fields_at(model, error["loc"][:-1])
         hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
         return f"unknown key{hint}"
-    if kind == "string_pattern_mismatch":
-        return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {error['input']!r})"
-    if kind == "literal_error":
+    if kind in ("string_pattern_mismatch", "literal_error"):
         return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {error['input']!r})"
     msg = error["msg"]
     return msg[0].lower() + msg[1:]

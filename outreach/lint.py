@@ -29,8 +29,7 @@ def lint(content: Content) -> list[Problem]:
                                f"this figure describes {stat.year}, {age} years before the last "
                                f"review; look for newer figures (limit: meta.stale_after_years = "
                                f"{c.meta.stale_after_years})"))
-    cited = {s.source for s in c.statistics} | {q.source for q in c.quotes}
-    cited |= {m.source for m in c.myths if m.source}
+    cited = set(c.cited())
     for i, source in enumerate(c.sources):
         if source.id not in cited:
             found.append(_warn(content, CAMPAIGN_FILE, ("sources", i),

@@ -18,7 +18,6 @@ from . import i18n
 from .content import CAMPAIGN_FILE, DECK_FILE, Content
 from .errors import ContentError, Problem, UsageError
 from .model import (
-    LETTER_REGIONS,
     Campaign,
     Deck,
     Organization,
@@ -28,6 +27,7 @@ from .model import (
     Source,
     Statistic,
     fill,
+    paper_of,
 )
 
 
@@ -132,10 +132,7 @@ class Edition:
     def cited_sources(self) -> list[Source]:
         """Sources in order of first citation, then any listed but not cited."""
         c = self.campaign
-        order = [s.source for s in c.statistics] + [q.source for q in c.quotes]
-        order += [m.source for m in c.myths if m.source]
-        ids = list(dict.fromkeys(order + [s.id for s in c.sources]))
-        return [self.source(i) for i in ids]
+        return [self.source(i) for i in dict.fromkeys(c.cited() + [s.id for s in c.sources])]
 
     @property
     def build_date(self) -> dt.datetime:
@@ -184,9 +181,7 @@ def paper_for(content: Content, locale: str) -> str:
     """The usual paper size where a locale is printed: its region's."""
     region = _region_for(content, locale)
     overlay = content.regions.get(region)
-    if overlay:
-        return overlay.default_paper
-    return "letter" if region in LETTER_REGIONS else "a4"
+    return overlay.default_paper if overlay else paper_of(region)
 
 
 def _catalog_for(content: Content, locale: str) -> str | None:

@@ -230,6 +230,11 @@ class Campaign(_Strict):
     sources: list[Source] = Field(min_length=1, max_length=30)
     labels: Labels
 
+    def cited(self) -> list[str]:
+        """Ids of the sources that statistics, quotes and myths cite, in order of first use."""
+        ids = [s.source for s in self.statistics] + [q.source for q in self.quotes]
+        return list(dict.fromkeys(ids + [m.source for m in self.myths if m.source]))
+
 
 SLIDE_CONTENT = (
     "cover", "agenda", "statistics", "quote", "myth", "cycle", "warning_signs", "tips",
@@ -266,6 +271,11 @@ LETTER_REGIONS = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR"
 """Regions that print on US Letter; everyone else uses A4."""
 
 
+def paper_of(region: str) -> str:
+    """The usual paper size in a region (ISO 3166 code)."""
+    return "letter" if region in LETTER_REGIONS else "a4"
+
+
 class Region(_Strict):
     """Data that differs by region: who to call, who publishes, which paper is in the printer.
 
@@ -288,4 +298,4 @@ class Region(_Strict):
     @property
     def default_paper(self) -> str:
         """The region's paper size."""
-        return self.paper or ("letter" if self.region in LETTER_REGIONS else "a4")
+        return self.paper or paper_of(self.region)

@@ -221,16 +221,21 @@ class _Writer:
         """Keep a phone number or address left to right inside right-to-left text."""
         return f"\u202a{data}\u202c" if self.rtl else data
 
+    def _ways(self, r, *, online: bool = True) -> list[str]:
+        """How to reach a resource: "Call …", "Text …" and, if asked, "Online …"."""
+        labels = self.c.labels
+        pairs = [(labels.call, r.phone), (labels.text, r.sms)]
+        if online and r.url:
+            pairs.append((labels.online, r.url.removeprefix("https://")))
+        return [f"{label} {self._ltr(value)}" for label, value in pairs if value]
+
     def _resource_script(self) -> str:
         """Read the region's resources aloud: name, purpose, how to reach it, when."""
-        labels, parts = self.c.labels, []
-        for r in self.ed.resources:
-            ways = [f"{labels.call} {self._ltr(r.phone)}" if r.phone else "",
-                    f"{labels.text} {self._ltr(r.sms)}" if r.sms else "",
-                    f"{labels.online} {self._ltr(r.url.removeprefix('https://'))}" if r.url else ""]
-            name = labels.emergency_now if r.emergency else r.name
-            parts.append(" · ".join([name, r.purpose, *[w for w in ways if w], r.hours]))
-        return "\n".join(parts)
+        labels = self.c.labels
+        return "\n".join(
+            " · ".join([labels.emergency_now if r.emergency else r.name, r.purpose,
+                        *self._ways(r), r.hours])
+            for r in self.ed.resources)
 
     def resources(self, slide, spec, bodies, item) -> None:
         frame = bodies[0].text_frame
@@ -241,13 +246,8 @@ class _Writer:
             head.space_before = Pt(14 if i else 0)
             self._run(head, labels.emergency_now if r.emergency else r.name, size=22, bold=True,
                       link=r.url)
-            ways = []
-            if r.phone:
-                ways.append(f"{labels.call} {self._ltr(r.phone)}")
-            if r.sms:
-                ways.append(f"{labels.text} {self._ltr(r.sms)}")
-            if r.url and not ways:
-                ways.append(f"{labels.online} {self._ltr(r.url.removeprefix('https://'))}")
+            # Numbers to dial go large; the address only when there is nothing to dial.
+            ways = self._ways(r, online=False) or self._ways(r)
             numbers = self._para(frame, False, bullet=False)
             numbers.space_before = Pt(0)
             numbers.line_spacing = 1.0
