@@ -90,7 +90,13 @@ class _Walker:
             raise self.fail(node, path, f"the tag {node.tag!r} is not allowed; content holds "
                             "plain text, numbers, dates, lists and mappings only")
         if isinstance(node, yaml.ScalarNode):
-            return self.loader.construct_object(node)
+            if node.tag.endswith((":int", ":float")) and ":" in node.value:
+                return node.value  # YAML 1.1 would read 18:30 as 1110 (base 60); keep the text
+            try:
+                return self.loader.construct_object(node)
+            except ValueError as exc:  # e.g. 2026-13-40 looks like a date but is none
+                raise self.fail(node, path, f"{node.value!r} is not a valid date ({exc}); "
+                                "write YYYY-MM-DD, e.g. 2027-03-11") from None
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         self.loader.flatten_mapping(node)
@@ -110,8 +116,12 @@ class _Walker:
         return result
 
 
-def read_yaml(path: Path, display: str) -> tuple[Located, list[Problem]]:
-    """Load one YAML file safely; return its data with positions and any problems."""
+def read_yaml(path: Path, display: str, loader_class: type[_Loader] = _Loader
+              ) -> tuple[Located, list[Problem]]:
+    """Load one YAML file safely; return its data with positions and any problems.
+
+    ``loader_class`` may narrow how plain scalars are typed (chapters.py keeps most as text).
+    """
     located = Located(display, None)
     try:
         raw = path.read_bytes()
@@ -121,12 +131,14 @@ def read_yaml(path: Path, display: str) -> tuple[Located, list[Problem]]:
         return located, [Problem(display, 1, 1, "",
                                  f"the file is {len(raw)} bytes; the limit is {MAX_BYTES}")]
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark (some Windows editors) is fine
     except UnicodeDecodeError as exc:
-        return located, [Problem(display, 1, 1, "", f"not UTF-8 text (byte {exc.start}); "
+        line = raw[:exc.start].count(b"\n") + 1
+        return located, [Problem(display, line, 1, "", f"not UTF-8 text (byte {exc.start}); "
                                  "save the file as UTF-8")]
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = loader_class(text)  # reading starts here: control characters fail at once
         node = loader.get_single_node()
         if node is None:
             return located, [Problem(display, 1, 1, "", "the file is empty")]
@@ -138,7 +150,12 @@ def read_yaml(path: Path, display: str) -> tuple[Located, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         line, col = _pos(exc.problem_mark or exc.context_mark)
         return located, [Problem(display, line, col, "", f"YAML syntax: {exc.problem}")]
+    except yaml.reader.ReaderError as exc:
+        line = text[:exc.position].count("\n") + 1
+        return located, [Problem(display, line, 1, "", f"the control character "
+                                 f"U+{exc.character:04X} is not allowed; remove it")]
     except yaml.YAMLError as exc:
         return located, [Problem(display, 1, 1, "", f"YAML error: {exc}")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()

@@ -9,6 +9,7 @@ import pytest
 
 from outreach import ContentError, load_content
 from outreach.schema import SCHEMAS, schema_text
+from outreach.yamlsafe import read_yaml
 
 from .conftest import CONTENT, edit
 
@@ -135,3 +136,28 @@ def test_malformed_data_fields_are_located_errors(content_copy, old, new, expect
     edit(content_copy / "campaign.yaml", old, new)
     found = problems(content_copy)
     assert any(expected in p for p in found), found
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a: 2026-13-40\n", "y.yaml:1:4: a: '2026-13-40' is not a valid date"),
+    ("a: ok\nb: \x07bell\n", "y.yaml:2:1: the control character U+0007 is not allowed"),
+])
+def test_impossible_dates_and_control_characters_are_located_problems(tmp_path, text, expected):
+    path = tmp_path / "y.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, problems = read_yaml(path, "y.yaml")
+    assert [str(p)[:len(expected)] for p in problems] == [expected]
+
+
+def test_a_clock_time_stays_text_and_a_bom_is_fine(tmp_path):
+    path = tmp_path / "y.yaml"
+    path.write_bytes("\ufeffstart: 18:30\n".encode())
+    doc, problems = read_yaml(path, "y.yaml")
+    assert problems == [] and doc.data == {"start": "18:30"}  # not 1110 (YAML 1.1 base 60)
+
+
+def test_a_typo_in_the_review_date_is_a_content_error_not_a_crash(content_copy):
+    edit(content_copy / "campaign.yaml", "last_reviewed: 2026-11-29", "last_reviewed: 2026-11-31")
+    with pytest.raises(ContentError) as caught:
+        load_content(content_copy)
+    assert "campaign.yaml:" in str(caught.value) and "2026-11-31" in str(caught.value)
