@@ -1,24 +1,25 @@
 """Watch mode: rebuild what changed on every save and serve a live preview on 127.0.0.1.
 
-The preview page lists every output with a thumbnail of each PDF's first page, reloads
-itself after each build, and shows the error of a broken save; the last good outputs
-stay in place until a build succeeds.
+The preview is the build's own gallery (``outreach.gallery``, ``<out>/index.html``: every
+output by locale with a thumbnail of each page), served with the build's status on top
+and a script that reloads the page after each build. A broken save shows its error; the
+last good outputs stay in place until a build succeeds.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import shutil
 import threading
 import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from . import gallery
 from .errors import OutreachError
 from .pipeline import BuildOptions, build
-
-PREVIEWS = ".previews"
 
 
 class State:
@@ -36,65 +37,62 @@ class State:
                                "warnings": self.warnings}).encode()
 
 
-def _thumbnails(out_dir: Path, paths: list[Path]) -> None:
-    """Render page one of each new PDF to a small PNG beside the outputs."""
+def _update_gallery(out_dir: Path, say) -> None:
+    """Refresh <out>/index.html and its thumbnails; a preview problem never stops watching."""
     try:
-        import pypdfium2
-    except ImportError:  # thumbnails are a nicety; links still work
-        return
-    for path in paths:
-        if path.suffix != ".pdf":
-            continue
-        target = out_dir / PREVIEWS / path.relative_to(out_dir).with_suffix(".png")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        document = pypdfium2.PdfDocument(str(path))
-        try:
-            document[0].render(scale=0.5).to_pil().save(target)
-        finally:
-            document.close()
+        gallery.update(out_dir, gallery.deck_thumbnails)
+    except Exception as exc:  # noqa: BLE001 - keep watching; the outputs themselves are fine
+        say(f"the gallery could not be updated: {exc}")
+
+
+STYLE = """<style>
+.watch { margin: 0 0 1rem; padding: .6rem .9rem; border-radius: 6px; font-size: .95rem; }
+.watch.ok { background: #e8f3ea; color: #2e6b3a; }
+.watch.error { background: #fbeaea; color: #7a1c12; white-space: pre-wrap; overflow-x: auto;
+  font: .85rem/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
+.watch details { margin-top: .3rem; color: #6b4e00; }
+</style>
+"""
 
 
 def page(out_dir: Path, state: State) -> bytes:
-    """The gallery: every output by locale, thumbnails, and the build's status."""
-    rows = []
-    for folder in sorted(p for p in out_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        cells = []
-        for output in sorted(folder.iterdir()):
-            if output.name.startswith("."):
-                continue
-            rel = output.relative_to(out_dir).as_posix()
-            thumb = out_dir / PREVIEWS / Path(rel).with_suffix(".png")
-            image = (f'<img src="/{PREVIEWS}/{html.escape(Path(rel).with_suffix(".png").as_posix())}" '
-                     f'alt="first page of {html.escape(output.name)}">' if thumb.is_file() else "")
-            cells.append(f'<a class="card" href="/{html.escape(rel)}">{image}'
-                         f'<span>{html.escape(output.name)}</span></a>')
-        rows.append(f"<section><h2>{html.escape(folder.name)}</h2>{''.join(cells)}</section>")
+    """The gallery with the build's status at the top and a reload-after-build script."""
+    try:
+        text = (out_dir / gallery.INDEX).read_text(encoding="utf-8")
+    except OSError:  # no build has finished yet
+        text = gallery.render([])
     status = json.loads(state.as_json())
-    banner = (f'<pre class="error">{html.escape(status["error"])}</pre>' if status["error"]
-              else f'<p class="ok">Build {status["build"]} is up to date.</p>')
-    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>outreach preview</title><style>
-body {{ font-family: sans-serif; margin: 2rem; color: #1D2B36; }}
-.card {{ display: inline-block; margin: 0 1rem 1rem 0; text-align: center; color: #0B4F6C; }}
-.card img {{ display: block; max-height: 220px; border: 1px solid #B9C2C8; }}
-.error {{ background: #FBEAEA; color: #7A1C12; padding: 1rem; white-space: pre-wrap; }}
-.ok {{ color: #2E6B3A; }}
-</style></head><body><h1>outreach preview</h1>{banner}{''.join(rows)}
-<script>
+    if status["error"]:
+        banner = f'<pre class="watch error" role="alert">{html.escape(status["error"])}</pre>'
+    else:
+        notes = "".join(f"<li>{html.escape(w)}</li>" for w in status["warnings"])
+        details = (f'<details><summary>{len(status["warnings"])} warning(s)</summary>'
+                   f"<ul>{notes}</ul></details>" if notes else "")
+        banner = (f'<div class="watch ok" role="status">Build {status["build"]} is up to date.'
+                  f"{details}</div>")
+    script = f"""<script>
 let seen = {status["build"]};
 setInterval(async () => {{
-  const s = await (await fetch("/__status")).json();
-  if (s.build !== seen) location.reload();
+  try {{
+    const s = await (await fetch("/__status", {{cache: "no-store"}})).json();
+    if (s.build !== seen) location.reload();
+  }} catch (e) {{}}
 }}, 1000);
-</script></body></html>""".encode()
+</script>
+"""
+    text = text.replace("</head>", STYLE + "</head>", 1)
+    text = text.replace("<body>", "<body>\n" + banner, 1)
+    head, tag, tail = text.rpartition("</body>")
+    text = head + script + tag + tail if tag else text + script
+    return text.encode()
 
 
 def _handler(out_dir: Path, state: State):
     class Handler(SimpleHTTPRequestHandler):
         """Serve the output folder, the gallery at / and the status at /__status."""
 
-        def do_GET(self):  # noqa: N802 - the http.server API
-            if self.path in ("/", "/index.html"):
+        def do_GET(self):  # the http.server API names it so
+            if self.path.split("?")[0] in ("/", "/index.html"):
                 return self._send(page(out_dir, state), "text/html; charset=utf-8")
             if self.path == "/__status":
                 return self._send(state.as_json(), "application/json")
@@ -105,8 +103,13 @@ def _handler(out_dir: Path, state: State):
             self.send_header("Content-Type", kind)
             self.send_header("Cache-Control", "no-store")
             self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
+            super().end_headers()
             self.wfile.write(body)
+
+        def end_headers(self) -> None:
+            # Outputs and thumbnails keep their names across builds: ask before reusing them.
+            self.send_header("Cache-Control", "no-cache")
+            super().end_headers()
 
         def log_message(self, *args) -> None:  # keep the terminal for build news
             pass
@@ -119,12 +122,13 @@ def _rebuild(options: BuildOptions, state: State, say) -> None:
     try:
         report = build(options)
     except OutreachError as exc:
+        _update_gallery(options.out_dir, say)  # so there is a page even if the first build fails
         with state.lock:
             state.build += 1
             state.error = str(exc)
         say(f"[build {state.build}] failed; the last good outputs stay in place:\n{exc}")
         return
-    _thumbnails(options.out_dir, [b.path for b in report.outputs])
+    _update_gallery(options.out_dir, say)
     with state.lock:
         state.build += 1
         state.error = "\n".join(str(f) for f in report.failures)
@@ -138,6 +142,7 @@ def watch(options: BuildOptions, port: int, say=print, stop: threading.Event | N
     from watchfiles import watch as changes
 
     options.out_dir.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(options.out_dir / ".previews", ignore_errors=True)  # older versions' thumbnails
     state = State()
     server = ThreadingHTTPServer(("127.0.0.1", port), _handler(options.out_dir.resolve(), state))
     threading.Thread(target=server.serve_forever, daemon=True).start()

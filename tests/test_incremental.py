@@ -120,7 +120,11 @@ def test_watch_rebuilds_on_save_and_keeps_the_last_good_output(content_copy, tmp
         assert _wait(url, 1, deadline)["ok"]
         with urllib.request.urlopen(url, timeout=5) as response:
             gallery = response.read().decode()
-        assert "flyer-a4.pdf" in gallery and ".previews/en/flyer-a4.png" in gallery
+        assert "flyer-a4.pdf" in gallery and ".thumbs/en/flyer-a4.pdf.pages/1.png" in gallery
+        assert "Build 1 is up to date" in gallery and "/__status" in gallery
+        assert (out / "index.html").is_file(), "watch mode serves the build's own gallery"
+        with urllib.request.urlopen(url + ".thumbs/en/flyer-a4.pdf.pages/1.png", timeout=5) as response:
+            assert response.read().startswith(b"\x89PNG")
 
         edit(content_copy / "campaign.yaml", "Trafficking often starts with a friend online",
              "Trafficking often begins with a friend online")

@@ -1,0 +1,346 @@
+"""The build gallery: <out>/index.html with a thumbnail of every page, opened from disk."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from outreach import build, gallery
+from outreach.pipeline import BuildOptions
+
+EPOCH = "1767225600"  # 2026-01-01 00:00 UTC
+
+
+class Page(HTMLParser):
+    """The gallery read back: its sections and cards, with every link and image."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.sections: list[dict] = []
+        self.cards: list[dict] = []
+        self.links: list[str] = []
+        self.images: list[dict] = []
+        self.scripts = 0
+        self.text = text
+        self._open: list[tuple[str, dict | None]] = []
+        self._card: dict | None = None
+        self._text: list[str] | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "script":
+            self.scripts += 1
+        if tag == "section":
+            section = None
+            if "locale" in classes:
+                chapter = next((s["chapter"] for _, s in reversed(self._open)
+                                if s and s.get("kind") == "chapter"), None)
+                section = {"kind": "locale", "lang": attrs.get("lang"), "dir": attrs.get("dir"),
+                           "chapter": chapter, "cards": []}
+                self.sections.append(section)
+            elif "chapter" in classes:
+                section = {"kind": "chapter", "chapter": attrs.get("id")}
+            self._open.append((tag, section))
+        elif tag == "article":
+            locale = next(s for _, s in reversed(self._open) if s and s["kind"] == "locale")
+            self._card = {"name": "", "href": None, "images": [], "placeholder": False,
+                          "meta": "", "section": locale}
+            locale["cards"].append(self._card)
+            self.cards.append(self._card)
+        elif tag == "a":
+            self.links.append(attrs["href"])
+            if self._card is not None and self._card["href"] is None:
+                self._card["href"] = attrs["href"]
+                self._text = []
+            if "placeholder" in classes:
+                self._card["placeholder"] = True
+        elif tag == "img":
+            self.images.append(attrs)
+            self._card["images"].append(attrs)
+        elif tag == "p" and "meta" in classes:
+            self._text = []
+
+    def handle_endtag(self, tag):
+        if tag == "section":
+            self._open.pop()
+        elif tag == "article":
+            self._card = None
+        elif tag == "a" and self._text is not None and not self._card["name"]:
+            self._card["name"], self._text = "".join(self._text), None
+        elif tag == "p" and self._text is not None:
+            self._card["meta"], self._text = "".join(self._text), None
+
+    def handle_data(self, data):
+        if self._text is not None:
+            self._text.append(data)
+
+    def card(self, name: str, locale: str = "en") -> dict:
+        """The card of one file in the main set."""
+        found = [c for c in self.cards if c["name"] == name and c["section"]["chapter"] is None
+                 and c["section"]["lang"] == locale]
+        assert len(found) == 1, f"{name}: {len(found)} cards"
+        return found[0]
+
+
+def read(index: Path) -> Page:
+    return Page(index.read_text(encoding="utf-8"))
+
+
+def target(out: Path, href: str) -> Path:
+    """The file a relative link in index.html opens."""
+    parts = urlsplit(href)
+    assert not parts.scheme and not parts.netloc and not parts.path.startswith("/"), href
+    return out / unquote(parts.path)
+
+
+def outputs(out: Path) -> list[Path]:
+    """Every output where the layout puts them, found without the gallery's code."""
+    found = [*out.glob("*/*.pdf"), *out.glob("*/*.pptx"),
+             *out.glob("chapters/*/*/*.pdf"), *out.glob("chapters/*/*/*.pptx")]
+    return sorted(p for p in found if not any(part.startswith(".")
+                                              for part in p.relative_to(out).parts))
+
+
+def thumbnail_times(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns
+            for p in (out / gallery.THUMBS).rglob("*.png")}
+
+
+def small_deck(slides: int) -> bytes:
+    from pptx import Presentation
+
+    deck = Presentation()
+    for number in range(slides):
+        deck.slides.add_slide(deck.slide_layouts[5]).shapes.title.text = f"Slide {number + 1}"
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def fake_slides(data: bytes) -> list[bytes]:
+    """Stand-in for a deck renderer: one grey 16:9 picture per slide, larger than needed."""
+    count = gallery._slide_count(data)
+    pngs = []
+    for _ in range(count):
+        buffer = io.BytesIO()
+        Image.new("RGB", (440, 248), "#888").save(buffer, format="JPEG")
+        pngs.append(buffer.getvalue())
+    return pngs
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("gallery")
+    build(BuildOptions(out_dir=out, products=("flyer",), locales=("en", "ar"), papers=("letter",)))
+    return out
+
+
+@pytest.fixture
+def out(built_once, tmp_path, monkeypatch) -> Path:
+    """A private copy of a small real build (en and ar letter flyers)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    copy = tmp_path / "out"
+    shutil.copytree(built_once, copy)
+    return copy
+
+
+def test_the_gallery_links_every_output_with_a_thumbnail_of_each_page(out):
+    index = gallery.update(out)
+    assert index == out / "index.html" and index.is_file()
+    page = read(index)
+    files = outputs(out)
+    assert files and {f.relative_to(out).as_posix() for f in files} >= {
+        "en/flyer-letter.pdf", "ar/flyer-letter.pdf"}
+    assert len(page.cards) == len(files), "one card per output"
+    for card in page.cards:
+        assert target(out, card["href"]).is_file(), card["href"]
+    assert {target(out, c["href"]) for c in page.cards} == set(files)
+
+    for path in files:
+        card = next(c for c in page.cards if target(out, c["href"]) == path)
+        pages = len(PdfReader(path).pages)
+        assert card["name"] == path.name
+        assert len(card["images"]) == pages, f"{path}: one thumbnail per page"
+        assert card["meta"].startswith(f"{pages} page") and card["meta"].endswith(" KB")
+        for number, img in enumerate(card["images"], 1):
+            assert img["alt"] == f"page {number} of {path.name}"
+            assert img["loading"] == "lazy"
+            png = target(out, img["src"])
+            assert png.parent.is_relative_to(out / gallery.THUMBS)
+            with Image.open(png) as picture:
+                assert picture.format == "PNG"
+                assert 200 <= picture.width <= 240, picture.size
+                assert picture.size == (int(img["width"]), int(img["height"]))
+                assert picture.height > picture.width, "a portrait page stays portrait"
+
+    text = index.read_text(encoding="utf-8")
+    assert "Built <time" in text and "2026-01-01 00:00 UTC" in text, "SOURCE_DATE_EPOCH stamp"
+    assert f"{len(files)} files" in text
+    assert "http:" not in text and "https:" not in text and 'src="//' not in text
+    assert page.scripts == 0 and "<link" not in text, "self-contained: inline CSS, no script"
+
+
+def test_locales_have_their_own_section_with_lang_and_direction(out):
+    page = read(gallery.update(out))
+    main = {s["lang"]: s for s in page.sections if s["chapter"] is None}
+    assert main["ar"]["dir"] == "rtl" and main["en"]["dir"] == "ltr"
+    assert [c["name"] for c in main["ar"]["cards"]] == ["flyer-letter.pdf"]
+    assert list(main) == sorted(main), "locales in a stable order"
+
+
+def test_chapters_come_after_the_main_set(out):
+    chapter = out / "chapters" / "lincoln-high" / "en"
+    chapter.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(out / "en" / "flyer-letter.pdf", chapter / "flyer-letter.pdf")
+    page = read(gallery.update(out))
+    kinds = [s["chapter"] is not None for s in page.sections]
+    assert kinds == sorted(kinds), "every chapter section follows the main ones"
+    assert "lincoln-high" in page.text
+    assert any(target(out, c["href"]) == chapter / "flyer-letter.pdf"
+               for s in page.sections if s["chapter"] for c in s["cards"])
+    assert (out / gallery.THUMBS / "chapters/lincoln-high/en/flyer-letter.pdf.pages/1.png").is_file()
+
+
+def test_untrusted_names_are_escaped(out):
+    hostile = '<script>alert("x")<script> & #?.pdf'
+    shutil.copyfile(out / "en" / "flyer-letter.pdf", out / "en" / hostile)
+    index = gallery.update(out)
+    text = index.read_text(encoding="utf-8")
+    assert "<script" not in text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;script&gt; &amp; #?.pdf" in text
+    card = read(index).card(hostile)
+    assert target(out, card["href"]) == out / "en" / hostile
+    assert all(target(out, img["src"]).is_file() for img in card["images"])
+
+
+def test_a_second_update_rewrites_no_thumbnail(out):
+    index = gallery.update(out)
+    before, page = thumbnail_times(out), index.read_bytes()
+    assert before
+    index_time = index.stat().st_mtime_ns
+    gallery.update(out)
+    assert thumbnail_times(out) == before and index.read_bytes() == page
+    assert index.stat().st_mtime_ns == index_time, "an unchanged page is not rewritten"
+
+    flyer = out / "en" / "flyer-letter.pdf"
+    os.utime(flyer, ns=(flyer.stat().st_atime_ns, flyer.stat().st_mtime_ns + 10**9))
+    shutil.copyfile(flyer, out / "en" / "copy.pdf")
+    shutil.copyfile(out / "en" / "copy.pdf", flyer)  # same bytes, new mtime and inode
+    gallery.update(out)
+    after = thumbnail_times(out)
+    assert {k: v for k, v in after.items() if "copy.pdf" not in k} == before, \
+        "same bytes: no thumbnail made again"
+
+    shutil.copyfile(out / "ar" / "flyer-letter.pdf", flyer)  # new bytes
+    gallery.update(out)
+    changed = {k for k, v in thumbnail_times(out).items() if before.get(k) not in (None, v)}
+    assert changed == {".thumbs/en/flyer-letter.pdf.pages/1.png"}
+
+
+def test_thumbnails_are_deterministic(out):
+    data = (out / "ar" / "flyer-letter.pdf").read_bytes()
+    first = gallery.pdf_thumbnails(data)
+    assert first == gallery.pdf_thumbnails(data) and len(first) == 1
+    assert b"tIME" not in first[0] and b"tEXt" not in first[0], "no timestamp metadata"
+    assert Image.open(io.BytesIO(first[0])).width == 220
+    assert Image.open(io.BytesIO(gallery.pdf_thumbnails(data, width_px=120)[0])).width == 120
+
+
+def test_removing_an_output_removes_its_thumbnails_and_entry(out):
+    gallery.update(out)
+    thumbs = out / gallery.THUMBS / "ar" / "flyer-letter.pdf.pages"
+    assert (thumbs / "1.png").is_file()
+    (out / "ar" / "flyer-letter.pdf").unlink()
+    page = read(gallery.update(out))
+    assert not thumbs.exists()
+    assert out / "ar" / "flyer-letter.pdf" not in {target(out, link) for link in page.links}
+    assert "ar" not in {s["lang"] for s in page.sections if s["chapter"] is None}, \
+        "a locale left with no output has no section"
+    assert all(target(out, img["src"]).is_file() for img in page.images)
+    assert (out / gallery.THUMBS / "en" / "flyer-letter.pdf.pages" / "1.png").is_file()
+
+
+def test_a_deck_without_a_renderer_gets_a_placeholder(out):
+    (out / "en" / "deck.pptx").write_bytes(small_deck(3))
+    page = read(gallery.update(out, deck_thumbnails=None))
+    card = page.card("deck.pptx")
+    assert card["placeholder"] and card["images"] == []
+    assert card["meta"].startswith("3 slides")
+    assert target(out, card["href"]) == out / "en" / "deck.pptx"
+
+    def missing(data: bytes) -> list[bytes]:
+        raise ImportError("no slide renderer here")
+
+    card = read(gallery.update(out, deck_thumbnails=missing)).card("deck.pptx")
+    assert card["placeholder"] and card["images"] == [], "ImportError: placeholder, no crash"
+
+    card = read(gallery.update(out, deck_thumbnails=fake_slides)).card("deck.pptx")
+    assert len(card["images"]) == 3 and not card["placeholder"], "a renderer appears: made now"
+    assert card["images"][1]["alt"] == "slide 2 of deck.pptx"
+    with Image.open(target(out, card["images"][0]["src"])) as picture:
+        assert picture.format == "PNG" and picture.size == (220, 124), "made to fit the gallery"
+    kept = thumbnail_times(out)
+    card = read(gallery.update(out, deck_thumbnails=None)).card("deck.pptx")
+    assert len(card["images"]) == 3 and thumbnail_times(out) == kept, "kept while unchanged"
+
+
+def test_a_broken_output_or_renderer_never_stops_the_build(out):
+    (out / "en" / "broken.pdf").write_bytes(b"%PDF-1.7 not really")
+    (out / "en" / "deck.pptx").write_bytes(small_deck(2))
+
+    def crashing(data: bytes) -> list[bytes]:
+        raise RuntimeError("renderer fell over")
+
+    page = read(gallery.update(out, deck_thumbnails=crashing))
+    broken, deck = page.card("broken.pdf"), page.card("deck.pptx")
+    assert broken["placeholder"] and broken["meta"].startswith("? pages")
+    assert deck["placeholder"] and "renderer fell over" in page.text
+    assert len(page.card("flyer-letter.pdf")["images"]) == 1
+
+    card = read(gallery.update(out, deck_thumbnails=fake_slides)).card("deck.pptx")
+    assert card["placeholder"], "a failed preview is not retried while the file is untouched"
+    deck = out / "en" / "deck.pptx"
+    deck.write_bytes(deck.read_bytes())  # the build writes the same bytes again
+    card = read(gallery.update(out, deck_thumbnails=fake_slides)).card("deck.pptx")
+    assert len(card["images"]) == 2, "...and is retried when the output is written again"
+
+
+def test_only_outputs_in_the_layout_are_listed(out):
+    flyer = (out / "en" / "flyer-letter.pdf").read_bytes()
+    for stray in ("en/.hidden.pdf", "en/.flyer-letter.pdf.x1y2.part", "en/notes.pdf.part",
+                  ".previews/en/flyer-letter.pdf", "previews/en/flyer-letter.pdf",
+                  "loose.pdf", "en/readme.txt"):
+        (out / stray).parent.mkdir(parents=True, exist_ok=True)
+        (out / stray).write_bytes(flyer)
+    page = read(gallery.update(out))
+    assert sorted(target(out, c["href"]) for c in page.cards) == outputs(out)
+    assert not any("previews" in link or "loose" in link for link in page.links)
+
+
+def test_an_empty_output_folder_gets_a_page(tmp_path):
+    index = gallery.update(tmp_path / "nothing-yet")
+    assert "No outputs yet" in index.read_text(encoding="utf-8")
+
+
+def test_watch_serves_the_gallery_with_its_status(out):
+    from outreach import watch
+
+    gallery.update(out)
+    state = watch.State()
+    state.build, state.error = 4, "campaign.yaml:3: YAML syntax <broken>"
+    text = watch.page(out, state).decode()
+    assert "flyer-letter.pdf" in text and ".thumbs/en/flyer-letter.pdf.pages/1.png" in text
+    assert "YAML syntax &lt;broken&gt;" in text and "/__status" in text and "let seen = 4;" in text
+    state.error = ""
+    text = watch.page(out, state).decode()
+    assert "Build 4 is up to date." in text and text.index("Build 4") < text.index("flyer-letter")
