@@ -114,7 +114,7 @@ def subsetting() -> tuple[float, float]:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     edition = localize(load_content(ROOT / "content"), "ar")
     job = Job("ar", PRODUCTS["flyer"], "a4")
-    run = lambda: pdf.render(edition, job, ROOT / "templates", ROOT / "content")  # noqa: E731
+    run = lambda: pdf.render(edition, job, ROOT / "templates", ROOT / "content")
     with_hb = median_time(run, 3)
     saved, wfonts.harfbuzz_subset = wfonts.harfbuzz_subset, None
     try:

@@ -5,8 +5,16 @@ module, and ``build`` runs them in order.
 """
 
 from .content import Content, load_content
-from .errors import (BuildFailed, ContentError, FetchRefused, OutreachError, Problem, RenderError,
-                     TemplateError, UsageError)
+from .errors import (
+                     BuildFailed,
+                     ContentError,
+                     FetchRefused,
+                     OutreachError,
+                     Problem,
+                     RenderError,
+                     TemplateError,
+                     UsageError,
+)
 from .localize import Edition, localize
 from .pipeline import BuildOptions, BuildReport, build, check, plan
 

@@ -67,9 +67,10 @@ def _failures(colours: dict[str, str], pairs, source: str) -> list[str]:
     return problems
 
 
-def css_colours(css: str) -> dict[str, str]:
-    """Read the ``--name: #RRGGBB`` custom properties of a stylesheet's :root rule."""
-    root = re.search(r":root\s*{([^}]*)}", css)
+def css_colours(css: str, selector: str = ":root") -> dict[str, str]:
+    """Read the ``--name: #RRGGBB`` custom properties that a stylesheet's rule for
+    ``selector`` (by default :root) sets."""
+    root = re.search(re.escape(selector) + r"\s*{([^}]*)}", css)
     found = re.findall(r"--([a-z-]+):\s*#([0-9A-Fa-f]{6})\b", root.group(1) if root else "")
     return {name: value.upper() for name, value in found}
 
@@ -91,10 +92,20 @@ def theme_colours(pptx: Path) -> dict[str, str]:
     return colours
 
 
-def check_flyer(css_path: Path) -> None:
-    """Raise TemplateError naming every colour pair of the print theme that fails AA."""
-    problems = _failures(css_colours(css_path.read_text(encoding="utf-8")), FLYER_PAIRS,
-                         str(css_path))
+PHOTOCOPIER = ".mode-photocopier"
+"""The rule in modes.css that sets the grayscale palette."""
+
+
+def check_print(folder: Path) -> None:
+    """Raise TemplateError naming every colour pair of the print palettes that fails AA:
+    base.css's :root, and the photocopier palette that modes.css puts over it."""
+    base = folder / "base.css"
+    colours = css_colours(base.read_text(encoding="utf-8"))
+    problems = _failures(colours, FLYER_PAIRS, str(base))
+    modes = folder / "modes.css"
+    if modes.is_file():
+        copier = {**colours, **css_colours(modes.read_text(encoding="utf-8"), PHOTOCOPIER)}
+        problems += _failures(copier, FLYER_PAIRS, f"{modes} ({PHOTOCOPIER})")
     if problems:
         raise TemplateError("\n".join(problems))
 

@@ -7,9 +7,10 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_interval, format_time
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from babel.units import format_unit
 from pydantic import ValidationError
@@ -30,6 +31,9 @@ from .model import (
     paper_of,
 )
 
+if TYPE_CHECKING:
+    from .chapters import Chapter, Event
+
 
 @dataclass(frozen=True)
 class Edition:
@@ -45,6 +49,8 @@ class Edition:
     """The content folder, for images the content names."""
     warnings: tuple[str, ...] = ()
     """Texts that fell back to the source language."""
+    local: Chapter | None = None
+    """The chapter (a school, a PTA) this edition is personalized for, if any."""
 
     @cached_property
     def _babel(self) -> Locale:
@@ -79,6 +85,17 @@ class Edition:
         """Format a date the way the locale writes it in running text."""
         return format_date(value, format="long", locale=self._babel)
 
+    def event_when(self, event: Event) -> str:
+        """An event's day and time as the locale writes them: "Thursday, March 11, 2027 ·
+        6:30 – 8:00 PM", "jeudi 11 mars 2027 · 18:30 – 20:00"."""
+        day = format_date(event.date, format="full", locale=self._babel)
+        if event.start is None:
+            return day
+        if event.end is None:
+            return f"{day} · {format_time(event.start, format='short', locale=self._babel)}"
+        clock = "Hm" if "H" in self._babel.time_formats["short"].pattern else "hm"
+        return f"{day} · {format_interval(event.start, event.end, clock, locale=self._babel)}"
+
     def source(self, source_id: str) -> Source:
         """Return the source with this id (references were checked at load)."""
         return next(s for s in self.campaign.sources if s.id == source_id)
@@ -112,8 +129,9 @@ class Edition:
 
     @property
     def logo(self) -> Path | None:
-        """The organization's logo file (checked at load to lie inside the content folder)."""
-        name = self.organization.logo
+        """The chapter's logo, else the organization's (both checked at load to lie inside
+        the content folder)."""
+        name = (self.local.logo if self.local else None) or self.organization.logo
         return (self.content_dir / name).resolve() if name and self.content_dir else None
 
     @property
@@ -139,9 +157,9 @@ class Edition:
         """The date stamped inside files: SOURCE_DATE_EPOCH if set, else the review date."""
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         if epoch and epoch.isdigit():
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
         reviewed = self.campaign.meta.last_reviewed
-        return dt.datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=dt.timezone.utc)
+        return dt.datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=dt.UTC)
 
 
 def _split(locale: str) -> tuple[str, str | None]:

@@ -60,20 +60,26 @@ class Fingerprints:
         ]).encode()).hexdigest()
         self._templates: dict[str, str] = {}
 
-    def _template_hash(self, module: str) -> str:
-        kind = "deck" if module.endswith("pptx") else "print"
+    def _template_hash(self, kind: str) -> str:
         if kind not in self._templates:
             self._templates[kind] = _tree_hash(self.templates / kind)
         return self._templates[kind]
 
-    def of(self, job: Job) -> str:
-        """The fingerprint of everything one output is made from."""
+    def of(self, job: Job, chapter=None) -> str:
+        """The fingerprint of everything one output is made from, including the chapter
+        it is personalized for (its data and its logo)."""
         locales = self.content.folder / "locales"
         language = job.locale.split("-")[0]
         font_stats = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
                       for face in fonts.faces_for(job.locale)
                       for p in sorted(set(fonts.locate(face).values()))]
-        parts = [self.common, self._template_hash(job.product.module), str(job.relpath),
+        personal = []
+        if chapter is not None:
+            personal.append(chapter.model_dump_json())
+            if chapter.logo:
+                personal.append(_file_hash(self.content.folder / chapter.logo))
+        parts = [self.common, *map(self._template_hash, job.product.uses), str(job.relpath),
+                 *personal,
                  _file_hash(locales / f"{job.locale}.po"), _file_hash(locales / f"{language}.po"),
                  *font_stats]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -161,7 +161,8 @@ class Resource(_Entry):
 
 
 PATTERNS = {"one_in": ("{n}",), "quoted": ("{text}",), "cite": ("{source}", "{year}"),
-            "attribution": ("{speaker}", "{role}"), "reviewed": ("{date}",)}
+            "attribution": ("{speaker}", "{role}"), "reviewed": ("{date}",),
+            "hosted_by": ("{host}",), "slide": ("{n}",)}
 """Labels that are patterns, and the placeholders each must keep."""
 
 
@@ -198,6 +199,23 @@ class Labels(_Strict):
     myth: Text
     fact: Text
     emergency_now: Text
+    myths_and_facts: Text
+    start_conversation: Text
+    """Heading over the conversation starters."""
+    local_contact: Text
+    """Heading of the box with a local contact (a school counselor, a local service)."""
+    stamp_here: Text
+    """Hint in the blank contact box, when no local contact is given."""
+    email: Text
+    join_us: Text
+    """Small heading over an event (a parent night) on the flyer, poster and title slide."""
+    hosted_by: Text
+    """Pattern naming an event's host; keep {host}."""
+    speaker_notes: Text
+    notes: Text
+    """Heading over the ruled lines of the audience handout."""
+    slide: Text
+    """Pattern numbering a slide in the handouts; keep {n}."""
 
     @field_validator(*PATTERNS)
     @classmethod

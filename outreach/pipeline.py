@@ -6,12 +6,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import gallery
 from .content import Content, load_content
-from .errors import BuildFailed, OutreachError, UsageError
+from .errors import BuildFailed, ContentError, OutreachError, UsageError
 from .localize import available_locales, localize, paper_for
 from .manifest import Fingerprints, Manifest
 from .output import atomic_write, remove_stale_parts
-from .render import PAPERS, PRODUCTS, Job, renderer
+from .render import MODES, PAPERS, PRODUCTS, Job, renderer
 from .workers import Result, Task, run_all, workers_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,22 @@ class BuildOptions:
     """Build only slice K of N (1-based) of the outputs, for splitting across machines."""
     workers: int | None = None
     """Processes to render with; default one per core."""
+    modes: tuple[str, ...] = ("standard",)
+    """Finishes to build print products in: standard, print-shop, photocopier."""
+    chapters: Path | None = None
+    """A chapters file (CSV or YAML) to build personalized sets from; by default
+    chapters.yaml in the content folder, if there is one."""
+    no_chapters: bool = False
+    """Build only the campaign's own set, no chapter sets."""
+
+    def chapters_file(self) -> Path | None:
+        """The chapters file this build uses, if any."""
+        if self.no_chapters:
+            return None
+        if self.chapters is not None:
+            return self.chapters
+        default = self.content_dir / "chapters.yaml"
+        return default if default.is_file() else None
 
 
 @dataclass(frozen=True)
@@ -72,20 +89,43 @@ def _pick(asked: tuple[str, ...], known: list[str] | tuple[str, ...], what: str)
     return [name for name in known if not asked or name in asked]
 
 
-def plan(content: Content, options: BuildOptions) -> list[Job]:
-    """List the outputs to make, in a stable order."""
-    locales = _pick(options.locales, available_locales(content), "locale")
+def plan(content: Content, options: BuildOptions, chapters=()) -> list[Job]:
+    """List the outputs to make, in a stable order: the campaign's set, then each
+    chapter's personalized set (on the chapter's paper, in the chapter's locales)."""
+    known = available_locales(content)
+    locales = _pick(options.locales, known, "locale")
     products = _pick(options.products, list(PRODUCTS), "product")
+    modes = _pick(options.modes, MODES, "mode")
     by_region = options.papers == ("region",)
     papers = [] if by_region else _pick(options.papers, PAPERS, "paper")
     jobs = []
-    for locale in locales:
-        wanted = [paper_for(content, locale)] if by_region else papers
-        for name in products:
+
+    def add(locale: str, wanted: list[str], names: list[str], chapter: str | None = None):
+        for name in names:
             product = PRODUCTS[name]
             for paper in ([p for p in product.papers if p in wanted] if product.papers else [None]):
-                jobs.append(Job(locale, product, paper))
+                for mode in (m for m in modes if m in product.modes):
+                    jobs.append(Job(locale, product, paper, mode, chapter))
+
+    for locale in locales:
+        add(locale, [paper_for(content, locale)] if by_region else papers, products)
+    personal = [name for name in products if PRODUCTS[name].personal]
+    for chapter in chapters:
+        for locale in chapter.build_locales(content.campaign.meta.source_language):
+            paper = chapter.paper or paper_for(content, locale)
+            if locale in locales and (by_region or paper in papers):
+                add(locale, [paper], personal, chapter.id)
     return jobs
+
+
+def load_chapter_list(content: Content, options: BuildOptions):
+    """The chapters to personalize for, and located problems with the rows left out."""
+    path = options.chapters_file()
+    if path is None:
+        return [], []
+    from .chapters import load_chapters
+
+    return load_chapters(path, content.folder, available_locales(content))
 
 
 def check(options: BuildOptions) -> Content:
@@ -93,7 +133,8 @@ def check(options: BuildOptions) -> Content:
     return load_content(options.content_dir)
 
 
-_COST = {"flyer-large": 3, "flyer": 2, "deck": 1}
+_COST = {"handout-notes": 4, "flyer-large": 3, "brochure": 3, "handout-audience": 3,
+         "flyer": 2, "poster": 2, "cards": 2, "deck": 1}
 """Rough relative render cost of each product, for scheduling."""
 
 
@@ -108,9 +149,9 @@ def shard(jobs: list[Job], which: tuple[int, int]) -> list[Job]:
 def _write(done: list[tuple[Job, Result]], out_dir: Path, manifest: Manifest,
            stamps: dict[Job, str], report: BuildReport) -> None:
     """Write stage: each locale whose outputs all rendered, atomically; record them."""
-    by_locale: dict[str, list[tuple[Job, Result]]] = {}
+    by_locale: dict[tuple, list[tuple[Job, Result]]] = {}
     for job, result in done:
-        by_locale.setdefault(job.locale, []).append((job, result))
+        by_locale.setdefault((job.chapter, job.locale), []).append((job, result))
     for pairs in by_locale.values():
         for warning in dict.fromkeys(w for _, r in pairs for w in r.warnings):
             if warning not in report.warnings:
@@ -139,11 +180,15 @@ def build(options: BuildOptions, progress=None) -> BuildReport:
     """
     start = time.perf_counter()
     content = check(options)
-    jobs = shard(plan(content, options), options.shard)
+    chapters, bad_rows = load_chapter_list(content, options)
+    by_id = {chapter.id: chapter for chapter in chapters}
+    jobs = shard(plan(content, options, chapters), options.shard)
     manifest = Manifest(options.out_dir)
     prints = Fingerprints(content, options.templates_dir, extra=f"strict={options.strict}")
-    stamps = {job: prints.of(job) for job in jobs}
+    stamps = {job: prints.of(job, by_id.get(job.chapter)) for job in jobs}
     report = BuildReport()
+    if bad_rows:  # the good chapters and the campaign's own set are still built
+        report.failures.append(ContentError(bad_rows))
     stale = []
     for job in jobs:
         if not options.force and manifest.is_fresh(job, stamps[job], options.out_dir):
@@ -151,8 +196,9 @@ def build(options: BuildOptions, progress=None) -> BuildReport:
         else:
             stale.append(job)
     if not stale:
+        _gallery(options.out_dir, report, options.workers)
         report.seconds = time.perf_counter() - start
-        return report
+        return _finish(report)
     source = localize(content, content.campaign.meta.source_language)
     for product in dict.fromkeys(job.product for job in stale):
         renderer(product).preflight(source, next(j for j in stale if j.product == product),
@@ -161,14 +207,30 @@ def build(options: BuildOptions, progress=None) -> BuildReport:
     # Longest first, so the last jobs to finish are short ones and no core idles at the end.
     stale.sort(key=lambda j: -_COST.get(j.product.name, 1))
     tasks = [Task(options.content_dir, options.templates_dir, j.locale, j.product.name, j.paper,
-                  options.strict) for j in stale]
+                  options.strict, j.mode, by_id.get(j.chapter)) for j in stale]
     report.workers = workers_for(len(tasks), options.workers)
     if progress:
         progress.start(len(tasks))
     results = run_all(tasks, report.workers, progress and (
-        lambda r: progress.advance(f"{r.task.locale} {r.task.product} {r.task.paper or ''}")))
+        lambda r: progress.advance(str(r.job.relpath))))
     _write(list(zip(stale, results, strict=True)), options.out_dir, manifest, stamps, report)
+    _gallery(options.out_dir, report, options.workers)
     report.seconds = time.perf_counter() - start
+    return _finish(report)
+
+
+def _gallery(out_dir: Path, report: BuildReport, workers: int | None) -> None:
+    """Refresh <out>/index.html; a preview problem is a warning, never a failed build."""
+    if not out_dir.is_dir():
+        return
+    try:
+        gallery.update(out_dir, gallery.deck_thumbnails, workers_for(10**6, workers))
+    except Exception as exc:  # noqa: BLE001 - the outputs themselves are written and fine
+        report.warnings.append(f"the gallery {out_dir / gallery.INDEX} could not be updated: {exc}")
+
+
+def _finish(report: BuildReport) -> BuildReport:
+    """Raise if nothing could be built; otherwise return the report (failures included)."""
     if report.failures and not report.outputs:
         if len(report.failures) == 1:
             raise report.failures[0]

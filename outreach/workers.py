@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .content import load_content
@@ -29,6 +29,14 @@ class Task:
     product: str
     paper: str | None
     strict: bool
+    mode: str = "standard"
+    chapter: object = None
+    """The Chapter to personalize for (a small pydantic model), or None."""
+
+    @property
+    def job(self) -> Job:
+        return Job(self.locale, PRODUCTS[self.product], self.paper, self.mode,
+                   self.chapter.id if self.chapter else None)
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,10 @@ class Result:
     seconds: float = 0.0
     warnings: tuple[str, ...] = ()
     error: OutreachError | None = None
+
+    @property
+    def job(self) -> Job:
+        return self.task.job
 
 
 _CACHE: dict[tuple, object] = {}
@@ -60,7 +72,9 @@ def run(task: Task) -> Result:
     warnings: list[str] = []
     try:
         edition = _edition(task)
-        job = Job(task.locale, PRODUCTS[task.product], task.paper)
+        if task.chapter is not None:
+            edition = replace(edition, local=task.chapter)
+        job = task.job
         data = renderer(job.product).render(edition, job, task.templates_dir, task.content_dir,
                                             warnings.append)
     except OutreachError as exc:

@@ -54,4 +54,4 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     import sys
 
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, check=False)

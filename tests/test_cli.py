@@ -17,27 +17,36 @@ def test_help_reads_well():
 
 
 def test_build_writes_the_named_outputs_and_says_where(tmp_path):
-    result = run_cli("--locale", "en", "--out", str(tmp_path))
+    result = run_cli("--locale", "en", "--product", "flyer,deck", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     for name in ("flyer-letter.pdf", "flyer-a4.pdf", "deck.pptx"):
         assert (tmp_path / "en" / name).stat().st_size > 10_000
         assert f"en/{name}" in result.stdout
+    # The shipped chapters.yaml adds Riverside's English set, on its own paper (Letter).
+    chapter = tmp_path / "chapters" / "riverside-elementary-pta" / "en"
+    assert sorted(p.name for p in chapter.iterdir()) == ["deck.pptx", "flyer-letter.pdf"]
     assert "built 5 files into" in result.stdout and " s" in result.stdout.splitlines()[-1]
     assert sorted(p.name for p in (tmp_path / "en").iterdir()) == [
-        "deck.pptx", "flyer-a4.pdf", "flyer-large-a4.pdf", "flyer-large-letter.pdf",
-        "flyer-letter.pdf"]
+        "deck.pptx", "flyer-a4.pdf", "flyer-letter.pdf"]
+    assert (tmp_path / "index.html").is_file()
 
 
 def test_product_and_paper_options_narrow_the_build(tmp_path):
-    result = run_cli("--product", "flyer", "--paper", "a4", "--out", str(tmp_path))
+    result = run_cli("--product", "flyer", "--paper", "a4", "--locale", "en,en-GB", "--out",
+                     str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert [p.name for p in (tmp_path / "en").iterdir()] == ["flyer-a4.pdf"]
+    # Chapters keep their own paper, so a Letter-only chapter has nothing to build on A4.
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.pdf")
+                  if p.is_file()) == [
+        "chapters/cedar-grove-family-centre/en-GB/flyer-a4.pdf", "en-GB/flyer-a4.pdf",
+        "en/flyer-a4.pdf"]
 
 
 def test_check_is_fast_path_without_the_pdf_engine():
     code = ("import sys; from outreach.cli import main; rc = main(['check']); "
             "print(rc, 'weasyprint' in sys.modules, 'pptx' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.stdout.split()[-3:] == ["0", "False", "False"], result.stdout + result.stderr
 
 
@@ -54,15 +63,18 @@ def test_bad_content_exits_2_with_located_message_and_no_traceback(content_copy,
 def test_unknown_product_is_a_usage_error():
     result = run_cli("--product", "billboard")
     assert result.returncode == 2
-    assert "unknown product billboard; choose from flyer, flyer-large, deck" in result.stderr
+    assert ("unknown product billboard; choose from flyer, flyer-large, brochure, cards, poster, "
+            "handout-notes, handout-audience, deck") in result.stderr
 
 
 def test_a_failed_render_exits_1_and_keeps_the_previous_good_build(content_copy, tmp_path):
-    assert run_cli("--locale", "en", "--out", str(tmp_path)).returncode == 0
+    narrow = ("--product", "flyer,deck", "--no-chapters")
+    assert run_cli("--locale", "en", *narrow, "--out", str(tmp_path)).returncode == 0
     before = {p.name: p.read_bytes() for p in (tmp_path / "en").iterdir()}
     edit(content_copy / "campaign.yaml", "text: Gifts, money or a phone you cannot explain",
          "text: " + "Gifts, money or a phone you cannot explain. " * 15)
-    result = run_cli("--locale", "en", "--content", str(content_copy), "--out", str(tmp_path))
+    result = run_cli("--locale", "en", *narrow, "--content", str(content_copy), "--out",
+                     str(tmp_path))
     assert result.returncode == 1
     assert "does not fit on one" in result.stderr and "Traceback" not in result.stderr
     after = {p.name: p.read_bytes() for p in (tmp_path / "en").iterdir()}
@@ -80,6 +92,6 @@ def test_console_script_runs_the_same_cli():
     if not script.exists():
         need_tool("outreach")  # skipped outside an installed environment, fails in CI
         script = Path(need_tool("outreach"))
-    result = subprocess.run([str(script), "check"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([str(script), "check"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("content OK:")

@@ -17,7 +17,7 @@ from outreach.pipeline import plan, shard
 
 from .conftest import ROOT, edit, run_cli
 
-EN_ES = {"locales": ("en", "es")}
+EN_ES = {"locales": ("en", "es"), "products": ("flyer", "flyer-large", "deck"), "no_chapters": True}
 
 
 def names(paths) -> list[str]:
@@ -52,7 +52,8 @@ def test_a_template_change_rebuilds_only_what_uses_it(tmp_path):
 
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
-    options = BuildOptions(templates_dir=templates, out_dir=tmp_path / "out", locales=("en",))
+    options = BuildOptions(templates_dir=templates, out_dir=tmp_path / "out", locales=("en",),
+                           products=("flyer", "flyer-large", "deck"), no_chapters=True)
     build(options)
     edit(templates / "print" / "flyer.css", "h1 { font-size: 2.7rem;", "h1 { font-size: 2.65rem;")
     rebuilt = names(b.path for b in build(options).outputs)
@@ -82,8 +83,8 @@ def test_parallel_and_serial_builds_give_the_same_bytes(tmp_path, monkeypatch):
 
 def test_cli_shard_json_and_plain_progress(tmp_path):
     summary = tmp_path / "summary.json"
-    result = run_cli("--shard", "2/3", "--locale", "en", "--out", str(tmp_path / "out"),
-                     "--json", str(summary))
+    result = run_cli("--shard", "2/3", "--locale", "en", "--product", "flyer,flyer-large,deck",
+                     "--no-chapters", "--out", str(tmp_path / "out"), "--json", str(summary))
     assert result.returncode == 0, result.stderr
     data = json.loads(summary.read_text())
     assert len(data["outputs"]) == 2 and data["failures"] == [] and data["seconds"] > 0

@@ -25,11 +25,19 @@ def test_atomic_write_leaves_no_partial_file_on_failure(tmp_path, monkeypatch):
 def test_two_builds_are_byte_identical(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     first, second = tmp_path / "a", tmp_path / "b"
-    build(BuildOptions(out_dir=first))
-    build(BuildOptions(out_dir=second))
-    names = sorted(p.relative_to(first) for p in first.rglob("*")
-                   if p.is_file() and not p.name.startswith("."))
-    locales = {name.parts[0] for name in names}
-    assert "en" in locales and len(names) == 5 * len(locales)
+    # Every product, English and Arabic, with Riverside's sets in those locales.
+    options = {"locales": ("en", "ar"), "workers": 2}
+    build(BuildOptions(out_dir=first, **options))
+    build(BuildOptions(out_dir=second, **options))
+
+    def tree(root):  # outputs, the gallery and its thumbnails; not the caches' records
+        return sorted(p.relative_to(root) for p in root.rglob("*")  # (they hold mtimes)
+                      if p.is_file() and p.name not in (".manifest.json", "thumbs.json"))
+
+    names = tree(first)
+    assert names == tree(second)
+    outputs = [n for n in names if n.suffix in (".pdf", ".pptx") and n.parts[0] != ".thumbs"]
+    assert len(outputs) == 2 * 15 + 2 * 5, outputs  # 15 per locale; Riverside: 5 each
+    assert any(n.name == "index.html" for n in names)
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name

@@ -48,7 +48,7 @@ def test_every_font_is_embedded_noto_sans(built):
     with pikepdf.open(built / "en" / "flyer-letter.pdf") as pdf:
         fonts = {}
         for page in pdf.pages:
-            for _, font in page.Resources.Font.items():
+            for font in page.Resources.Font.values():
                 descriptor = font.get("/FontDescriptor") or font.DescendantFonts[0].FontDescriptor
                 embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
                 fonts[str(font.BaseFont)] = embedded
@@ -73,7 +73,7 @@ def test_qr_code_is_vector_and_decodes_to_the_hotline(built, tmp_path):
     page = pypdfium2.PdfDocument(pdf_path)[0]
     png = tmp_path / "page.png"
     page.render(scale=150 / 72).to_pil().save(png)
-    result = subprocess.run([zbarimg, "--quiet", "--raw", str(png)], capture_output=True, text=True)
+    result = subprocess.run([zbarimg, "--quiet", "--raw", str(png)], capture_output=True, text=True, check=False)
     assert result.stdout.strip() == "https://humantraffickinghotline.org"
 
 
@@ -83,10 +83,10 @@ def test_overflow_fails_naming_the_section(content_copy, tmp_path):
          f"text: {long.strip()}")
     with pytest.raises(RenderError) as caught:
         build(BuildOptions(content_dir=content_copy, out_dir=tmp_path, products=("flyer",),
-                           papers=("letter",), locales=("en",)))
+                           papers=("letter",), locales=("en",), no_chapters=True))
     message = str(caught.value)
     assert "en/flyer-letter.pdf: the flyer does not fit on one letter page" in message
-    assert "help" in message.split("ran onto page 2:")[1]
+    assert "help" in message.split("ran over:")[1]
     assert not (tmp_path / "en").exists()
 
 

@@ -68,7 +68,7 @@ def test_content_cannot_embed_a_local_file(content_copy, tmp_path):
 def test_a_template_cannot_reach_outside_the_project(tmp_path, monkeypatch, reference):
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
-    edit(templates / "print" / "flyer.html.j2", "<body", f"{reference}\n<body")
+    edit(templates / "print" / "_layout.html.j2", "<body", f"{reference}\n<body")
     connections = []
     monkeypatch.setattr(socket.socket, "connect", lambda self, addr: connections.append(addr))
     with pytest.raises(FetchRefused) as caught:

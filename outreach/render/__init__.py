@@ -11,44 +11,96 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+PAPERS = ("letter", "a4")
+"""Paper families: North American sizes, or ISO sizes. Each product picks its sheet in each."""
+MODES = ("standard", "print-shop", "photocopier")
+"""How a print product is finished: for an office printer, for a print shop (bleed, crop
+marks, fold guides), or for a photocopier (grayscale, no ink-heavy fills)."""
+SHEETS = {"letter": (215.9, 279.4), "a4": (210.0, 297.0),
+          "letter-landscape": (279.4, 215.9), "a4-landscape": (297.0, 210.0),
+          "tabloid": (279.4, 431.8), "a3": (297.0, 420.0)}
+"""Sheets a product may use: width and height in mm."""
+BLEED = {"letter": "0.125in", "a4": "3mm"}
+"""The print shop's bleed in each paper family."""
+
 
 @dataclass(frozen=True)
 class Product:
-    """A kind of output: its file extension, paper sizes and the module that renders it."""
+    """A kind of output: its file extension, sheets and the module that renders it."""
 
     name: str
     ext: str
-    papers: tuple[str, ...]
     module: str
+    sheets: tuple[tuple[str, str], ...] = ()
+    """(paper family, sheet) pairs, e.g. (("letter", "tabloid"), ("a4", "a3")); empty for
+    outputs without paper (the deck)."""
     template: str = ""
     """The print template's name in templates/print/; defaults to the product's name."""
     pages: int = 1
     """The most pages the product may have; more is an overflow error."""
     body_pt: float | None = None
     """A fixed body text size (the large-print variant), instead of fitting to the page."""
+    personal: bool = False
+    """Part of a chapter's personalized set (it carries the local contact and event)."""
+    uses: tuple[str, ...] = ("print",)
+    """Template folders the output is made from (for incremental builds)."""
+
+    @property
+    def papers(self) -> tuple[str, ...]:
+        return tuple(family for family, _ in self.sheets)
+
+    def sheet(self, paper: str | None) -> str | None:
+        """The sheet this product is printed on in a paper family."""
+        return dict(self.sheets).get(paper) if paper else None
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        return MODES if self.sheets else ("standard",)
 
 
 @dataclass(frozen=True)
 class Job:
-    """One output file to make: a product in a locale, on a paper size if it has one."""
+    """One output file to make: a product in a locale, on a paper, finished one way,
+    for the whole campaign or one chapter's personalized set."""
 
     locale: str
     product: Product
     paper: str | None
+    mode: str = "standard"
+    chapter: str | None = None
+
+    @property
+    def sheet(self) -> str | None:
+        return self.product.sheet(self.paper)
 
     @property
     def relpath(self) -> Path:
-        """Where the output goes under the output folder: ``<locale>/<product>[-<paper>].<ext>``."""
-        suffix = f"-{self.paper}" if self.paper else ""
-        return Path(self.locale) / f"{self.product.name}{suffix}.{self.product.ext}"
+        """Where the output goes under the output folder:
+        ``[chapters/<id>/]<locale>/<product>[-<sheet>][-<mode>].<ext>``."""
+        name = "-".join(part for part in (
+            self.product.name, self.sheet and self.sheet.removesuffix("-landscape"),
+            None if self.mode == "standard" else self.mode)
+            if part)
+        folder = Path("chapters", self.chapter) if self.chapter else Path()
+        return folder / self.locale / f"{name}.{self.product.ext}"
 
 
-PAPERS = ("letter", "a4")
+_PAGE = (("letter", "letter"), ("a4", "a4"))
+_PDF = "outreach.render.pdf"
 PRODUCTS = {
-    "flyer": Product("flyer", "pdf", PAPERS, "outreach.render.pdf"),
-    "flyer-large": Product("flyer-large", "pdf", PAPERS, "outreach.render.pdf",
-                           template="flyer", pages=4, body_pt=18.0),
-    "deck": Product("deck", "pptx", (), "outreach.render.pptx"),
+    "flyer": Product("flyer", "pdf", _PDF, _PAGE, personal=True),
+    "flyer-large": Product("flyer-large", "pdf", _PDF, _PAGE, template="flyer", pages=4,
+                           body_pt=18.0),
+    "brochure": Product("brochure", "pdf", _PDF, (("letter", "letter-landscape"),
+                                                  ("a4", "a4-landscape")), pages=2, personal=True),
+    "cards": Product("cards", "pdf", _PDF, _PAGE, pages=2, personal=True),
+    "poster": Product("poster", "pdf", _PDF, (("letter", "tabloid"), ("a4", "a3")),
+                      personal=True),
+    "handout-notes": Product("handout-notes", "pdf", "outreach.render.handout", _PAGE,
+                             template="handout", pages=40, uses=("print", "deck")),
+    "handout-audience": Product("handout-audience", "pdf", "outreach.render.handout", _PAGE,
+                                template="handout", pages=20, uses=("print", "deck")),
+    "deck": Product("deck", "pptx", "outreach.render.pptx", uses=("deck",), personal=True),
 }
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2 import TemplateError as JinjaError
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -20,26 +20,60 @@ from ..i18n import walk
 from ..localize import Edition
 from ..markup import to_html
 from ..safefetch import ProjectFetcher, Refused
-from . import Job
+from . import BLEED, SHEETS, Job
 from .qr import qr_svg_uri
 
-ROOMY_PT, ROOMY_BELOW = 12.0, 0.85
-"""A layout that fills less than 85% of the page is tried again at this body size."""
-DENSITIES = (11.0, 10.75, 10.5, 10.5, 10.5)
-"""Body size for each density step tried in turn when content runs long; 10.5 pt is the floor.
-From step 2 the template also tightens spacing and line height, and at the last step it
-leaves out the optional quote, as templates/print/flyer.css describes."""
+ROOMY_BELOW = 0.85
+"""A flyer that fills less than 85% of its page is tried again at its roomy body size."""
 
 
 @dataclass(frozen=True)
-class Paper:
-    """A paper size as CSS names it."""
+class Fit:
+    """How a product's body size may step down, in pt, when its content runs long.
 
-    name: str
-    css: str
+    Templates tighten spacing from step 2 on and may leave out optional parts at the last
+    step (the flyer drops its quote), as each stylesheet describes.
+    """
+
+    steps: tuple[float, ...]
+    roomy: float | None = None
+    """A larger size tried first when the design leaves the page under-filled."""
 
 
-PAPER = {"letter": Paper("letter", "letter portrait"), "a4": Paper("a4", "A4 portrait")}
+FITS = {
+    "flyer": Fit((11.0, 10.75, 10.5, 10.5, 10.5), roomy=12.0),
+    "brochure": Fit((11.0, 10.75, 10.5, 10.5, 10.5)),
+    "cards": Fit((11.0, 10.75, 10.5, 10.5, 10.5)),
+    "poster": Fit((24.0, 23.0, 22.0, 22.0, 22.0)),
+}
+"""Body sizes for each density step; the last is the floor (10.5 pt on hand-held paper)."""
+DENSITIES = FITS["flyer"].steps
+PRINT_DPI = 300
+"""Raster images below this resolution get a warning in print-shop mode."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """The sheet and finish of one print output, as the templates need them."""
+
+    sheet: str
+    width: float
+    height: float
+    """The sheet's size in mm (the trimmed size, without bleed)."""
+    mode: str
+    bleed: str | None
+    """The print shop's bleed, or None for office printing."""
+
+    @property
+    def size(self) -> str:
+        """The CSS @page size."""
+        return f"{self.width}mm {self.height}mm"
+
+
+def page_for(job: Job) -> Page:
+    """Describe the job's sheet: size, and bleed and crop marks in print-shop mode."""
+    bleed = BLEED[job.paper] if job.mode == "print-shop" else None
+    return Page(job.sheet, *SHEETS[job.sheet], job.mode, bleed)
 
 
 def _bare_url(url: str) -> str:
@@ -47,11 +81,27 @@ def _bare_url(url: str) -> str:
     return url.removeprefix("https://").removeprefix("www.").rstrip("/")
 
 
+def _site(url: str) -> str:
+    """Print only a URL's site ("ilo.org"): short enough for small print; the title names
+    the document."""
+    return _bare_url(url).split("/")[0]
+
+
+def _breakable(address: str) -> Markup:
+    """Escape an e-mail address or URL and let it break after "@", "." and "/" only."""
+    text = str(escape(address))
+    for mark in ("@", ".", "/"):
+        text = text.replace(mark, mark + "<wbr>")
+    return Markup(text)
+
+
 @lru_cache(maxsize=4)
 def _environment(folder: Path) -> Environment:
     env = Environment(loader=FileSystemLoader(folder), autoescape=True,
                       undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters["bare_url"] = _bare_url
+    env.filters["site"] = _site
+    env.filters["breakable"] = _breakable
     env.filters["inline"] = to_html
     return env
 
@@ -69,111 +119,191 @@ def _print_folder(templates: Path) -> Path:
     return templates.resolve() / "print"
 
 
+SHARED = ("_layout.html.j2", "_parts.html.j2", "base.css", "modes.css")
+"""Template files every print product uses."""
+
+
 def preflight(edition: Edition, job: Job, templates: Path, located=None) -> None:
-    """Check that the template and fonts exist before anything is rendered."""
+    """Check that the templates and fonts exist and the palettes pass AA before rendering."""
     folder = _print_folder(templates)
-    for name in (f"{_template(job)}.html.j2", f"{_template(job)}.css"):
+    for name in (*SHARED, f"{_template(job)}.html.j2", f"{_template(job)}.css"):
         if not (folder / name).is_file():
             raise TemplateError(f"{folder / name}: missing print template for {job.product.name}")
     for face in fonts.faces_for(edition.lang):
         fonts.locate(face)
-    contrast.check_flyer(folder / f"{_template(job)}.css")
+    contrast.check_print(folder)
+
+
+def context(edition: Edition, job: Job, templates: Path) -> dict:
+    """What every print template is given: the edition, the page, fonts and the QR code."""
+    faces = fonts.faces_for(edition.lang)
+    located = [fonts.locate(face) for face in faces]
+    campaign = edition.campaign
+    return {
+        "ed": edition, "c": campaign, "page": page_for(job), "template": _template(job),
+        "large": job.product.body_pt is not None,
+        "quote": campaign.quotes[0] if campaign.quotes else None,
+        "qr": qr_svg_uri(edition.primary.url or "",
+                      "#000000" if job.mode == "photocopier" else "#1D2B36"),
+        "stamp": edition.build_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "fonts": [{"family": Markup(f.family), **{k: v.as_uri() for k, v in p.items()}}
+               for f, p in zip(faces, located)],
+        # Our own CSS values, not content: marked safe so quotes survive in <style>.
+        "families": Markup(", ".join(f'"{f.family}"' for f in faces) + ", sans-serif"),
+    }
+
+
+def render_template(name: str, templates: Path, values: dict) -> str:
+    """Render one print template, turning template bugs into TemplateError."""
+    try:
+        return _environment(_print_folder(templates)).get_template(name).render(**values)
+    except JinjaError as exc:
+        raise TemplateError(f"print template {name}: {exc}") from exc
 
 
 def html(edition: Edition, job: Job, templates: Path, density: int = 0,
          base_pt: float | None = None) -> str:
     """Return the final HTML of a print product (also used for golden-file tests)."""
-    faces = fonts.faces_for(edition.lang)
-    located = [fonts.locate(face) for face in faces]
-    campaign = edition.campaign
-    try:
-        template = _environment(_print_folder(templates)).get_template(
-            f"{_template(job)}.html.j2")
-        return template.render(
-            ed=edition, c=campaign, paper=PAPER[job.paper], base_pt=base_pt or DENSITIES[density],
-            density=density, large=job.product.body_pt is not None,
-            quote=campaign.quotes[0] if campaign.quotes else None,
-            qr=qr_svg_uri(edition.primary.url or ""),
-            stamp=edition.build_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            fonts=[{"family": Markup(f.family), **{k: v.as_uri() for k, v in p.items()}}
-                   for f, p in zip(faces, located)],
-            # Our own CSS values, not content: marked safe so quotes survive in <style>.
-            families=Markup(", ".join(f'"{f.family}"' for f in faces) + ", sans-serif"),
-        )
-    except JinjaError as exc:
-        raise TemplateError(f"print template {job.product.name}: {exc}") from exc
+    steps = FITS[_template(job)].steps
+    return render_template(f"{_template(job)}.html.j2", templates, {
+        **context(edition, job, templates),
+        "base_pt": base_pt or steps[min(density, len(steps) - 1)], "density": density})
 
 
-def _sections_after_first_page(document) -> list[str]:
-    """Name the data-section blocks that were laid out past page one."""
+def _boxes(document, first: int = 0):
+    for page in document.pages[first:]:
+        yield from page._page_box.descendants()
+
+
+def _section(box) -> str | None:
+    element = getattr(box, "element", None)
+    return element.get("data-section") if element is not None else None
+
+
+def _sections_after(document, pages: int) -> list[str]:
+    """Name the data-section blocks that were laid out past the allowed pages."""
+    return list(dict.fromkeys(name for box in _boxes(document, pages)
+                              if (name := _section(box))))
+
+
+def _overfull(document) -> list[str]:
+    """Name what runs out of its space: a fixed-size box (data-fit: card faces, brochure
+    panels) whose content is taller than it, or text that sticks out past the side of its
+    fixed-size box or of the page's margins (an unbreakable e-mail address, say)."""
     names: list[str] = []
-    for page in document.pages[1:]:
-        for box in page._page_box.descendants():
+    for page in document.pages:
+        root = page._page_box
+        left, right = root.content_box_x() - 0.5, root.content_box_x() + root.width + 0.5
+        for box in root.descendants():
             element = getattr(box, "element", None)
-            name = element.get("data-section") if element is not None else None
-            if name and name not in names:
+            if type(box).__name__ == "TextBox" and (box.position_x < left
+                                                    or box.position_x + box.width > right):
+                names.append(f"text past the margin: {box.text[:40]!r}")
+            name = element.get("data-fit") if element is not None else None
+            if not name or not hasattr(box, "content_box_y"):
+                continue
+            bottom = box.content_box_y() + box.height + 0.5
+            x0, x1 = box.content_box_x() - 0.5, box.content_box_x() + box.width + 0.5
+            inner = [b for b in box.descendants() if getattr(b, "element", None) is not element
+                     and hasattr(b, "margin_height")]
+            if any(b.position_y + b.margin_height() > bottom for b in inner):
                 names.append(name)
-    return names
+            if any(type(b).__name__ == "TextBox" and (b.position_x < x0 or b.position_x + b.width > x1)
+                   for b in inner):
+                names.append(f"{name} (text too wide)")
+    return list(dict.fromkeys(names))
 
 
 def _used_fraction(document) -> float:
     """How much of page one's height the sections fill (1.0 = down to the bottom margin)."""
     page = document.pages[0]._page_box
     bottoms = [box.position_y + box.margin_height() for box in page.descendants()
-               if getattr(box, "element", None) is not None
-               and box.element.get("data-section") and hasattr(box, "margin_height")]
+               if _section(box) and hasattr(box, "margin_height")]
     return (max(bottoms, default=0) - page.content_box_y()) / page.height
+
+
+def _low_resolution(document, job: Job) -> list[str]:
+    """Describe raster images printed below PRINT_DPI (vector images are never flagged)."""
+    found = []
+    for box in _boxes(document):
+        image = getattr(box, "replacement", None)
+        if type(image).__name__ != "RasterImage" or not getattr(box, "width", 0):
+            continue
+        dpi = image.width / (box.width / 96)
+        name = Path(box.element.get("src", "image")).name if box.element is not None else "image"
+        if dpi < PRINT_DPI:
+            found.append(f"{job.relpath}: {name} prints at {dpi:.0f} dpi; a print shop "
+                         f"needs {PRINT_DPI} dpi or more (supply a larger image, or an SVG)")
+    return list(dict.fromkeys(found))
 
 
 def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
            warn=lambda message: None) -> bytes:
-    """Render a one-page print product to PDF bytes; raise RenderError if it overflows.
+    """Render a print product to PDF bytes; raise RenderError if it does not fit.
 
-    Short texts (Chinese, say) get the roomier size, long ones step down through the
-    denser steps; the first layout that fits one page wins.
+    Short texts (Chinese, say) get the roomier size where the product has one, long ones
+    step down through the denser steps; the first layout that fits wins.
     """
     roots = [templates, content_dir, *fonts.font_dirs()]
+    allowed = job.product.pages
 
     def layout(density: int, base_pt: float | None = None):
         source = html(edition, job, templates, density, base_pt)
-        try:
-            return source, HTML(string=source, base_url=_print_folder(templates).as_uri() + "/",
-                                url_fetcher=ProjectFetcher(roots)).render(font_config=_font_config())
-        except Refused as exc:
-            raise FetchRefused(f"{job.relpath}: {exc}") from exc
+        return source, _document(source, templates, roots, job)
+
+    def fits(document) -> bool:
+        return len(document.pages) <= allowed and not _overfull(document)
 
     def pdf(source: str, document) -> bytes:
-        identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
-        try:  # attachments are fetched only now, while the PDF is written
-            return document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
-        except Refused as exc:
-            raise FetchRefused(f"{job.relpath}: {exc}") from exc
+        if job.mode == "print-shop":
+            for message in _low_resolution(document, job):
+                warn(message)
+        return _write(source, document, job)
 
     if job.product.body_pt is not None:  # large print: the size is the point, pages may grow
         source, document = layout(0, job.product.body_pt)
-        if len(document.pages) > job.product.pages:
+        if len(document.pages) > allowed:
             raise RenderError(f"{job.relpath}: the large-print {_template(job)} needs "
-                              f"{len(document.pages)} pages; the limit is {job.product.pages}. "
+                              f"{len(document.pages)} pages; the limit is {allowed}. "
                               "Shorten the content.")
         return pdf(source, document)
+    fit = FITS[_template(job)]
     source, document = layout(0)
-    if len(document.pages) == 1 and _used_fraction(document) < ROOMY_BELOW:
-        roomy = layout(0, ROOMY_PT)
-        if len(roomy[1].pages) == 1:
+    if fit.roomy and fits(document) and _used_fraction(document) < ROOMY_BELOW:
+        roomy = layout(0, fit.roomy)
+        if fits(roomy[1]):
             source, document = roomy
-    for density in range(1, len(DENSITIES)):
-        if len(document.pages) == 1:
+    for density in range(1, len(fit.steps)):
+        if fits(document):
             break
-        overflow = _sections_after_first_page(document)
         source, document = layout(density)
-    if len(document.pages) == 1:
+    if fits(document):
         return pdf(source, document)
-    overflow = _sections_after_first_page(document)
+    where = _overfull(document) or _sections_after(document, allowed)
+    pages = f"one {job.sheet} page" if allowed == 1 else f"{allowed} {job.sheet} pages"
     raise RenderError(
-        f"{job.relpath}: the {job.product.name} does not fit on one {job.paper} page even at "
-        f"{DENSITIES[-1]} pt with tight spacing; these sections ran onto page 2: {', '.join(overflow) or '?'}. "
-        f"Shorten the text or drop list items; the longest texts on it: "
-        f"{_longest_texts(edition, list(SECTION_TEXTS))}")
+        f"{job.relpath}: the {job.product.name} does not fit on {pages} even "
+        f"at {fit.steps[-1]} pt with tight spacing; these parts ran over: "
+        f"{', '.join(where) or '?'}. Shorten the text or drop list items; the longest "
+        f"texts on it: {_longest_texts(edition, list(SECTION_TEXTS))}")
+
+
+def _document(source: str, templates: Path, roots: list[Path], job: Job):
+    """Lay out HTML with the project-only fetcher."""
+    try:
+        return HTML(string=source, base_url=_print_folder(templates).as_uri() + "/",
+                    url_fetcher=ProjectFetcher(roots)).render(font_config=_font_config())
+    except Refused as exc:
+        raise FetchRefused(f"{job.relpath}: {exc}") from exc
+
+
+def _write(source: str, document, job: Job) -> bytes:
+    """Write the tagged PDF (PDF/UA-1), with an identifier derived from its HTML."""
+    identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
+    try:  # attachments are fetched only now, while the PDF is written
+        return document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
+    except Refused as exc:
+        raise FetchRefused(f"{job.relpath}: {exc}") from exc
 
 
 # Which texts each data-section of a print template shows (regular expressions over ids).
@@ -181,6 +311,7 @@ SECTION_TEXTS = {
     "headline": r"meta\.(headline|audience)", "statistics": r"statistics\..*\.(label|qualifier)",
     "cycle": r"cycle\..*\.title|quotes\..*\.(text|role)", "warning_signs": r"warning_signs\.",
     "tips": r"tips\.", "footer": r"sources\.", "help": r"resources\.|call_to_action",
+    "myths": r"myths\.", "conversation": r"conversation_starters\.",
 }
 
 

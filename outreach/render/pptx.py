@@ -72,7 +72,7 @@ def preflight(edition: Edition, job: Job, templates: Path, located=None) -> None
                             "--templates at a folder that has deck/theme.pptx")
     try:
         prs = Presentation(str(path))
-    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same answer
+    except Exception as exc:
         raise TemplateError(f"{path}: not a readable .pptx theme ({exc})") from exc
     contrast.check_deck(path)
     layouts = {layout.name: layout for layout in prs.slide_layouts}
@@ -178,8 +178,16 @@ class _Writer:
         frame = bodies[0].text_frame
         frame.clear()
         self._run(self._para(frame, True, bullet=False), spec.subtitle or self.c.meta.subtitle)
-        self._run(self._para(frame, False, bullet=False), self.ed.organization.name,
-                  size=18)
+        local = self.ed.local
+        self._run(self._para(frame, False, bullet=False),
+                  local.name if local else self.ed.organization.name, size=18)
+        if local and local.event:  # the chapter's event, written the locale's way
+            event = local.event
+            head = self._para(frame, False, bullet=False)
+            head.space_before = Pt(12)
+            self._run(head, f"{self.c.labels.join_us}: {event.title}", size=20, bold=True)
+            self._run(self._para(frame, False, bullet=False),
+                      f"{self.ed.event_when(event)} · {event.place}", size=18)
 
         logo = self.ed.logo
         if logo is not None and logo.suffix.lower() in (".png", ".jpg", ".jpeg"):
@@ -402,6 +410,10 @@ class _Writer:
         script = " ".join(plain(spec.notes).split())
         if kind == "resources":  # numbers come from the region's data, never from prose
             script += "\n" + self._resource_script()
+        if kind == "cover" and self.ed.local and self.ed.local.event:
+            event = self.ed.local.event
+            script += (f"\n{self.c.labels.join_us}: {event.title} · {self.ed.event_when(event)}"
+                       f" · {event.place}")
         notes.text = script
         for paragraph in notes.paragraphs:
             for r in paragraph.runs:
@@ -465,7 +477,7 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
     writer = _Writer(edition, prs, warn, theme_path(templates))
     for spec in edition.deck.slides:
         writer.add(spec)
-    writer.fitter.report(edition.locale)
+    writer.fitter.report(job.relpath.parent.as_posix())
     _set_properties(prs, edition)
     buffer = io.BytesIO()
     prs.save(buffer)

@@ -26,11 +26,11 @@ class Fitter:
         self.shrunk: dict[str, int] = {}
         """Slides whose text was made smaller to fit, by how many points."""
 
-    def report(self, locale: str) -> None:
+    def report(self, where: str) -> None:
         """Say once, per deck, which slides had to shrink (translators may shorten them)."""
         if self.shrunk:
             slides = ", ".join(f"{slide} (-{points} pt)" for slide, points in self.shrunk.items())
-            self.warn(f"{locale} deck: text made smaller to fit on {len(self.shrunk)} slide(s): "
+            self.warn(f"{where} deck: text made smaller to fit on {len(self.shrunk)} slide(s): "
                       f"{slides}; shorter text keeps the theme's size")
 
     def inherited(self, placeholder, level: int, path: str, attr: str) -> str | None:

@@ -1,0 +1,52 @@
+"""Presenter handouts: the deck printed from its own .pptx, so it never drifts from it.
+
+The deck is rendered first (outreach.render.pptx), read back slide by slide
+(outreach.render.slideview), and laid out by templates/print/handout.html.j2 in one of
+two variants: ``handout-notes`` (one slide per page with its speaker notes, for
+rehearsing) and ``handout-audience`` (three slides per page beside ruled lines).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import RenderError
+from ..localize import Edition
+from . import PRODUCTS, Job, pdf, pptx, slideview
+
+THUMB_PT = {"notes": 480.0, "audience": 280.0}
+"""How wide each slide is drawn, in pt, per variant."""
+
+
+def variant(job: Job) -> str:
+    return job.product.name.removeprefix("handout-")
+
+
+def deck_job(job: Job) -> Job:
+    """The deck this handout prints."""
+    return replace(job, product=PRODUCTS["deck"], paper=None, mode="standard")
+
+
+def preflight(edition: Edition, job: Job, templates: Path, located=None) -> None:
+    """Check both what the deck needs and what the print template needs."""
+    pptx.preflight(edition, deck_job(job), templates, located)
+    pdf.preflight(edition, job, templates, located)
+
+
+def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
+           warn=lambda message: None) -> bytes:
+    """Render the handout to PDF bytes."""
+    deck = pptx.render(edition, deck_job(job), templates, content_dir)  # its warnings are the deck's
+    views = slideview.read_deck(deck)
+    kind = variant(job)
+    values = {**pdf.context(edition, job, templates), "base_pt": 11.0, "density": 0,
+              "variant": kind, "views": views,
+              "thumbs": [slideview.slide_html(view, THUMB_PT[kind]) for view in views]}
+    source = pdf.render_template("handout.html.j2", templates, values)
+    roots = [templates, content_dir, *pdf.fonts.font_dirs()]
+    document = pdf._document(source, templates, roots, job)
+    if len(document.pages) > job.product.pages:
+        raise RenderError(f"{job.relpath}: the handout needs {len(document.pages)} pages; "
+                          f"the limit is {job.product.pages}. Shorten the speaker notes.")
+    return pdf._write(source, document, job)
