@@ -115,6 +115,11 @@ class Edition:
         """The footer's review-date line."""
         return fill(self.campaign.labels.reviewed, date=self.date(self.campaign.meta.last_reviewed))
 
+    def heading(self, content: str) -> str | None:
+        """The deck's title for a kind of content ("prosecution"), so print products that
+        show it too use the same, already translated, words; None if no slide shows it."""
+        return next((s.title for s in self.deck.slides if s.content == content), None)
+
     @property
     def featured(self) -> list[Statistic]:
         """The three statistics the flyer shows as big numbers."""

@@ -241,7 +241,7 @@ def test_overflowing_translation_names_the_longest_strings(content_copy, tmp_pat
     with pytest.raises(Exception) as caught:
         build(BuildOptions(content_dir=content_copy, out_dir=tmp_path, locales=("en",),
                            products=("flyer",), papers=("letter",)))
-    assert "the longest texts on it: warning_signs.withdrawal.text (" in str(caught.value)
+    assert "the longest texts there: warning_signs.withdrawal.text (" in str(caught.value)
 
 
 def test_deck_text_that_cannot_fit_warns_and_stays_readable(content_copy, tmp_path):

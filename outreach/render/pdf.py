@@ -190,7 +190,12 @@ def _overfull(document) -> list[str]:
     """Name what runs out of its space: a fixed-size box (data-fit: card faces, brochure
     panels) whose content is taller than it, or text that sticks out past the side of its
     fixed-size box or of the page's margins (an unbreakable e-mail address, say)."""
-    names: list[str] = []
+    return list(_overflows(document))
+
+
+def _overflows(document) -> dict[str, list[str]]:
+    """What runs out of its space (see _overfull), with the data-sections inside it."""
+    found: dict[str, list[str]] = {}
     for page in document.pages:
         root = page._page_box
         left, right = root.content_box_x() - 0.5, root.content_box_x() + root.width + 0.5
@@ -198,7 +203,7 @@ def _overfull(document) -> list[str]:
             element = getattr(box, "element", None)
             if type(box).__name__ == "TextBox" and (box.position_x < left
                                                     or box.position_x + box.width > right):
-                names.append(f"text past the margin: {box.text[:40]!r}")
+                found.setdefault(f"text past the margin: {box.text[:40]!r}", [])
             name = element.get("data-fit") if element is not None else None
             if not name or not hasattr(box, "content_box_y"):
                 continue
@@ -206,12 +211,13 @@ def _overfull(document) -> list[str]:
             x0, x1 = box.content_box_x() - 0.5, box.content_box_x() + box.width + 0.5
             inner = [b for b in box.descendants() if getattr(b, "element", None) is not element
                      and hasattr(b, "margin_height")]
+            sections = list(dict.fromkeys(s for b in inner if (s := _section(b))))
             if any(b.position_y + b.margin_height() > bottom for b in inner):
-                names.append(name)
+                found[name] = sections
             if any(type(b).__name__ == "TextBox" and (b.position_x < x0 or b.position_x + b.width > x1)
                    for b in inner):
-                names.append(f"{name} (text too wide)")
-    return list(dict.fromkeys(names))
+                found[f"{name} (text too wide)"] = sections
+    return found
 
 
 def _used_fraction(document) -> float:
@@ -279,13 +285,18 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
         source, document = layout(density)
     if fits(document):
         return pdf(source, document)
-    where = _overfull(document) or _sections_after(document, allowed)
+    overflows = _overflows(document)
+    where = list(overflows) or _sections_after(document, allowed)
+    # A box that overflows names its own texts; text pushed off a page may be pushed by
+    # anything above it, so then every section's texts are candidates.
+    sections = [s for names in overflows.values() for s in names if s in SECTION_TEXTS] \
+        or list(SECTION_TEXTS)
     pages = f"one {job.sheet} page" if allowed == 1 else f"{allowed} {job.sheet} pages"
     raise RenderError(
         f"{job.relpath}: the {job.product.name} does not fit on {pages} even "
         f"at {fit.steps[-1]} pt with tight spacing; these parts ran over: "
         f"{', '.join(where) or '?'}. Shorten the text or drop list items; the longest "
-        f"texts on it: {_longest_texts(edition, list(SECTION_TEXTS))}")
+        f"texts there: {_longest_texts(edition, sections)}")
 
 
 def _document(source: str, templates: Path, roots: list[Path], job: Job):
@@ -312,6 +323,7 @@ SECTION_TEXTS = {
     "cycle": r"cycle\..*\.title|quotes\..*\.(text|role)", "warning_signs": r"warning_signs\.",
     "tips": r"tips\.", "footer": r"sources\.", "help": r"resources\.|call_to_action",
     "myths": r"myths\.", "conversation": r"conversation_starters\.",
+    "prosecution": r"prosecution\.", "way_forward": r"way_forward\.",
 }
 
 
