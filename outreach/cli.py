@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import OutreachError
+from .errors import ContentError, OutreachError
 
 EXIT_OK, EXIT_RENDER, EXIT_USAGE = 0, 1, 2
 
@@ -128,6 +128,9 @@ def _run(args: argparse.Namespace) -> int:
         from .lint import lint
 
         content = pipeline.check(options)
+        chapters, bad_rows = pipeline.load_chapter_list(content, options)
+        if bad_rows:
+            raise ContentError(bad_rows)
         warnings = lint(content)
         for warning in warnings:
             print(f"{'error' if args.strict else 'warning'}: {warning}", file=sys.stderr)
@@ -136,7 +139,8 @@ def _run(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_USAGE
         say(f"content OK: {len(content.campaign.statistics)} statistics, "
-            f"{len(content.deck.slides)} slides, {len(warnings)} warning(s) ({options.content_dir})")
+            f"{len(content.deck.slides)} slides, {len(chapters)} chapter(s), "
+            f"{len(warnings)} warning(s) ({options.content_dir})")
         return EXIT_OK
     if args.command == "i18n":
         return _i18n(args, pipeline.check(options), say)

@@ -144,3 +144,34 @@ def test_gallery_shows_the_whole_build(built):
     pages = sum(len(PdfReader(built / o).pages) for o in outputs if o.endswith(".pdf"))
     slides = sum(len(Presentation(built / o).slides) for o in outputs if o.endswith(".pptx"))
     assert len(thumbs) == pages + slides, "one thumbnail per page and per slide"
+
+
+def test_check_validates_the_chapter_list_too(tmp_path):
+    table = tmp_path / "schools.csv"
+    table.write_text("name,paper\nLincoln,legal\n", encoding="utf-8")
+    result = run_cli("check", "--chapters", str(table))
+    assert result.returncode == 2
+    assert "schools.csv:2:2: paper:" in result.stderr, result.stderr
+    assert "content OK" in run_cli("check").stdout
+
+
+def test_a_chapter_logo_replaces_the_organizations_on_its_set(content_copy, tmp_path):
+    from PIL import Image
+
+    from outreach import BuildOptions, build
+
+    (content_copy / "images").mkdir(exist_ok=True)
+    Image.new("RGB", (900, 300), "#7A1C12").save(content_copy / "images" / "lincoln.png")
+    (content_copy / "chapters.yaml").write_text(
+        "chapters:\n  - name: Lincoln Middle School\n    locales: [en]\n"
+        "    logo: images/lincoln.png\n", encoding="utf-8")
+    build(BuildOptions(content_dir=content_copy, out_dir=tmp_path, locales=("en",),
+                       products=("flyer", "deck"), papers=("letter",)))
+    chapter = tmp_path / "chapters" / "lincoln-middle-school" / "en"
+    reader = PdfReader(chapter / "flyer-letter.pdf")
+    assert [image.image.size for image in reader.pages[0].images] == [(900, 300)]
+    assert not PdfReader(tmp_path / "en" / "flyer-letter.pdf").pages[0].images
+    cover = Presentation(chapter / "deck.pptx").slides[0]
+    pictures = [s for s in cover.shapes if s.shape_type == 13]
+    assert len(pictures) == 1
+    assert pictures[0]._element.nvPicPr.cNvPr.get("descr") == "Lincoln Middle School"

@@ -195,7 +195,8 @@ class _Writer:
             picture = slide.shapes.add_picture(str(logo), 0, Inches(0.5), height=height)
             picture.left = (Inches(0.75) if self.rtl
                             else self.prs.slide_width - picture.width - Inches(0.75))
-            picture._element.nvPicPr.cNvPr.set("descr", self.ed.organization.name)
+            owner = local.name if local and local.logo else self.ed.organization.name
+            picture._element.nvPicPr.cNvPr.set("descr", owner)
 
     def agenda(self, slide, spec, bodies, item) -> None:
         self._lines(bodies[0], [a.text for a in self.ed.deck.agenda])
