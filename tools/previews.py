@@ -20,6 +20,11 @@ README_PICTURES = {  # output file, page or slide number, picture name
     ("en/flyer-letter.pdf", 1): "flyer-letter.png",
     ("en/deck.pptx", 3): "slide-numbers.png",
     ("en/deck.pptx", 8): "slide-cycle.png",
+    ("en/brochure-letter.pdf", 1): "brochure-outside.png",
+    ("en/brochure-letter.pdf", 2): "brochure-inside.png",
+    ("en/cards-letter.pdf", 1): "cards-front.png",
+    ("ar/poster-a3.pdf", 1): "poster-ar.png",
+    ("en/handout-audience-letter.pdf", 1): "handout-audience.png",
 }
 
 
@@ -52,7 +57,7 @@ def main() -> int:
     previews = opts.out / "previews"
     shutil.rmtree(previews, ignore_errors=True)
     rendered: dict[str, list[Path]] = {}
-    for output in sorted(opts.out.glob("*/*.*")):
+    for output in sorted(p for p in opts.out.glob("*/*.*") if not p.parent.name.startswith(".")):
         rel = output.relative_to(opts.out).as_posix()
         folder = previews / output.parent.name
         if output.suffix == ".pdf":
