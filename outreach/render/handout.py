@@ -45,8 +45,8 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
               "thumbs": [slideview.slide_html(view, THUMB_PT[kind]) for view in views]}
     source = pdf.render_template("handout.html.j2", templates, values)
     roots = [templates, content_dir, *pdf.fonts.font_dirs()]
-    document = pdf._document(source, templates, roots, job)
+    document = pdf.lay_out(source, templates, roots, job)
     if len(document.pages) > job.product.pages:
         raise RenderError(f"{job.relpath}: the handout needs {len(document.pages)} pages; "
                           f"the limit is {job.product.pages}. Shorten the speaker notes.")
-    return pdf._write(source, document, job)
+    return pdf.write_pdf(source, document, job)

@@ -47,7 +47,6 @@ FITS = {
     "poster": Fit((24.0, 23.0, 22.0, 22.0, 22.0)),
 }
 """Body sizes for each density step; the last is the floor (10.5 pt on hand-held paper)."""
-DENSITIES = FITS["flyer"].steps
 PRINT_DPI = 300
 """Raster images below this resolution get a warning in print-shop mode."""
 
@@ -144,10 +143,10 @@ def context(edition: Edition, job: Job, templates: Path) -> dict:
         "large": job.product.body_pt is not None,
         "quote": campaign.quotes[0] if campaign.quotes else None,
         "qr": qr_svg_uri(edition.primary.url or "",
-                      "#000000" if job.mode == "photocopier" else "#1D2B36"),
+                         "#000000" if job.mode == "photocopier" else "#1D2B36"),
         "stamp": edition.build_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "fonts": [{"family": Markup(f.family), **{k: v.as_uri() for k, v in p.items()}}
-               for f, p in zip(faces, located)],
+                  for f, p in zip(faces, located)],
         # Our own CSS values, not content: marked safe so quotes survive in <style>.
         "families": Markup(", ".join(f'"{f.family}"' for f in faces) + ", sans-serif"),
     }
@@ -255,7 +254,7 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
 
     def layout(density: int, base_pt: float | None = None):
         source = html(edition, job, templates, density, base_pt)
-        return source, _document(source, templates, roots, job)
+        return source, lay_out(source, templates, roots, job)
 
     def fits(document) -> bool:
         return len(document.pages) <= allowed and not _overfull(document)
@@ -264,7 +263,7 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
         if job.mode == "print-shop":
             for message in _low_resolution(document, job):
                 warn(message)
-        return _write(source, document, job)
+        return write_pdf(source, document, job)
 
     if job.product.body_pt is not None:  # large print: the size is the point, pages may grow
         source, document = layout(0, job.product.body_pt)
@@ -299,7 +298,7 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
         f"texts there: {_longest_texts(edition, sections)}")
 
 
-def _document(source: str, templates: Path, roots: list[Path], job: Job):
+def lay_out(source: str, templates: Path, roots: list[Path], job: Job):
     """Lay out HTML with the project-only fetcher."""
     try:
         return HTML(string=source, base_url=_print_folder(templates).as_uri() + "/",
@@ -308,7 +307,7 @@ def _document(source: str, templates: Path, roots: list[Path], job: Job):
         raise FetchRefused(f"{job.relpath}: {exc}") from exc
 
 
-def _write(source: str, document, job: Job) -> bytes:
+def write_pdf(source: str, document, job: Job) -> bytes:
     """Write the tagged PDF (PDF/UA-1), with an identifier derived from its HTML."""
     identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
     try:  # attachments are fetched only now, while the PDF is written
