@@ -266,6 +266,19 @@ def test_photocopier_mode_is_gray_and_never_white_on_dark(tmp_path):
                 assert not light, f"{path.name}: light text {sorted(light)[:10]}"
 
 
+def test_modes_apply_to_print_products_only():
+    from outreach import load_content
+    from outreach.pipeline import plan
+
+    from .conftest import CONTENT
+
+    jobs = plan(load_content(CONTENT), BuildOptions(modes=("photocopier",), locales=("en",)))
+    # Handouts and the deck carry the deck theme's colours, so they come in standard only.
+    assert {j.product.name for j in jobs} == {"flyer", "flyer-large", "brochure", "cards",
+                                              "poster"}
+    assert all(j.relpath.stem.endswith("-photocopier") for j in jobs)
+
+
 def test_standard_mode_is_in_colour(built):
     assert not _is_gray(built / "en" / "flyer-letter.pdf")
 

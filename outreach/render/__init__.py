@@ -44,6 +44,8 @@ class Product:
     """Part of a chapter's personalized set (it carries the local contact and event)."""
     uses: tuple[str, ...] = ("print",)
     """Template folders the output is made from (for incremental builds)."""
+    finishes: tuple[str, ...] = ()
+    """The modes it is made in, if not all of them (handouts print the deck's colours)."""
 
     @property
     def papers(self) -> tuple[str, ...]:
@@ -55,7 +57,7 @@ class Product:
 
     @property
     def modes(self) -> tuple[str, ...]:
-        return MODES if self.sheets else ("standard",)
+        return self.finishes or (MODES if self.sheets else ("standard",))
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,11 @@ PRODUCTS = {
     "poster": Product("poster", "pdf", _PDF, (("letter", "tabloid"), ("a4", "a3")),
                       personal=True),
     "handout-notes": Product("handout-notes", "pdf", "outreach.render.handout", _PAGE,
-                             template="handout", pages=40, uses=("print", "deck")),
+                             template="handout", pages=40, uses=("print", "deck"),
+                             finishes=("standard",)),
     "handout-audience": Product("handout-audience", "pdf", "outreach.render.handout", _PAGE,
-                                template="handout", pages=20, uses=("print", "deck")),
+                                template="handout", pages=20, uses=("print", "deck"),
+                                finishes=("standard",)),
     "deck": Product("deck", "pptx", "outreach.render.pptx", uses=("deck",), personal=True),
 }
 
