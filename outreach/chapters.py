@@ -170,7 +170,7 @@ class Contact(_Plain):
 
 
 class Event(_Plain):
-    """A talk or parent night the chapter hosts, printed under the contact box."""
+    """A talk or parent night the chapter hosts, on its flyer, poster and title slide."""
 
     title: LongLine
     """What it is, e.g. "Keeping kids safe online: a parent night"."""
@@ -287,6 +287,12 @@ class Chapter(_Plain):
     def build_locales(self, source_language: str) -> tuple[str, ...]:
         """The locales to build for this chapter: its own, else the campaign's source language."""
         return self.locales or (source_language,)
+
+
+class ChapterList(_Strict):
+    """A chapters.yaml file, for editors' schema support (the loader checks each entry)."""
+
+    chapters: list[Chapter] = Field(default_factory=list, max_length=MAX_CHAPTERS)
 
 
 # --- messages -----------------------------------------------------------------------------

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .chapters import ChapterList
 from .model import Campaign, Deck, Region
 
 SCHEMAS = {"campaign.schema.json": Campaign, "deck.schema.json": Deck,
-           "region.schema.json": Region}
+           "region.schema.json": Region, "chapters.schema.json": ChapterList}
 
 
 def schema_text(model) -> str:
