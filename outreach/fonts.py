@@ -67,6 +67,11 @@ def locate(face: Face) -> dict[str, Path]:
     return found
 
 
+def css_families(faces=ALL_FACES) -> str:
+    """The CSS font-family list for these faces, in order, ending with sans-serif."""
+    return ", ".join(f'"{face.family}"' for face in faces) + ", sans-serif"
+
+
 def faces_for(lang: str) -> list[Face]:
     """Return the faces a document in ``lang`` uses, the language's own script first."""
     primary = PRIMARY.get(lang.split("-")[0].lower(), LATIN)

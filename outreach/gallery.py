@@ -108,8 +108,7 @@ def deck_thumbnails(data: bytes) -> list[bytes]:
     from . import fonts
     from .render.slideview import deck_pdf
 
-    families = ", ".join(f'"{face.family}"' for face in fonts.ALL_FACES) + ", sans-serif"
-    return pdf_thumbnails(deck_pdf(data, families))
+    return pdf_thumbnails(deck_pdf(data, fonts.css_families()))
 
 
 def _slide_count(data: bytes) -> int | None:

@@ -40,7 +40,7 @@ def _texts(view: SlideView) -> str:
 
 
 def _families(lang: str) -> str:
-    return ", ".join(f'"{face.family}"' for face in fonts.faces_for(lang)) + ", sans-serif"
+    return fonts.css_families(fonts.faces_for(lang))
 
 
 @pytest.mark.parametrize("locale", ["en", "ar"])

@@ -49,8 +49,7 @@ def first_page(path: Path) -> Image.Image:
         from outreach import fonts
         from outreach.render.slideview import deck_pdf
 
-        families = ", ".join(f'"{face.family}"' for face in fonts.ALL_FACES) + ", sans-serif"
-        data = deck_pdf(data, families)
+        data = deck_pdf(data, fonts.css_families())
     document = pypdfium2.PdfDocument(data)
     try:
         return document[0].render(scale=DPI / 72).to_pil().convert("L")

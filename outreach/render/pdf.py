@@ -148,7 +148,7 @@ def context(edition: Edition, job: Job, templates: Path) -> dict:
         "fonts": [{"family": Markup(f.family), **{k: v.as_uri() for k, v in p.items()}}
                   for f, p in zip(faces, located)],
         # Our own CSS values, not content: marked safe so quotes survive in <style>.
-        "families": Markup(", ".join(f'"{f.family}"' for f in faces) + ", sans-serif"),
+        "families": Markup(fonts.css_families(faces)),
     }
 
 
