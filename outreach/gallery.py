@@ -248,15 +248,25 @@ class _Thumbnailer:
         return list(pngs), slides if kind == ".pptx" else len(pngs), "", False
 
 
+def _stat_key(stat) -> list[int]:
+    """What identifies an output file on disk without reading it."""
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def _up_to_date(record: dict, folder: Path, stat, retry: bool) -> bool:
+    """True if the thumbnails on disk were made from this very file (by its stat)."""
+    return _usable(record, folder) and not retry and record.get("stat") == _stat_key(stat)
+
+
 def _refresh(entry: Entry, folder: Path, maker: _Thumbnailer) -> None:
     """Bring one output's thumbnails up to date and fill in its page count and sizes."""
     stat = entry.path.stat()
     entry.size = stat.st_size
     kind = entry.path.suffix.lower()
     record = _read_record(folder)
-    retry = record.get("missing_renderer") and maker.can(kind)
-    seen = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-    if _usable(record, folder) and not retry and record.get("stat") == seen:
+    retry = bool(record.get("missing_renderer") and maker.can(kind))
+    seen = _stat_key(stat)
+    if _up_to_date(record, folder, stat, retry):
         return _fill(entry, record)
     data = entry.path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
@@ -549,8 +559,7 @@ def update(out_dir: Path, deck_thumbnails: DeckThumbnails | None = None,
                 stat = entry.path.stat()
             except FileNotFoundError:
                 continue
-            if record.get("stat") != [stat.st_size, stat.st_mtime_ns, stat.st_ino] \
-                    or not _usable(record, folder):
+            if not _up_to_date(record, folder, stat, retry=False):
                 stale.append((entry, folder, deck_thumbnails))
         # Decks first: they take longest, so no process idles at the end.
         stale.sort(key=lambda job: job[0].path.suffix != ".pptx")
