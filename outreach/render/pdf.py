@@ -253,11 +253,10 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
     allowed = job.product.pages
 
     def layout(density: int, base_pt: float | None = None):
+        """Lay the product out at one density; judge once whether it fits."""
         source = html(edition, job, templates, density, base_pt)
-        return source, lay_out(source, templates, roots, job)
-
-    def fits(document) -> bool:
-        return len(document.pages) <= allowed and not _overfull(document)
+        document = lay_out(source, templates, roots, job)
+        return source, document, len(document.pages) <= allowed and not _overfull(document)
 
     def pdf(source: str, document) -> bytes:
         if job.mode == "print-shop":
@@ -266,23 +265,24 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
         return write_pdf(source, document, job)
 
     if job.product.body_pt is not None:  # large print: the size is the point, pages may grow
-        source, document = layout(0, job.product.body_pt)
+        source = html(edition, job, templates, 0, job.product.body_pt)
+        document = lay_out(source, templates, roots, job)
         if len(document.pages) > allowed:
             raise RenderError(f"{job.relpath}: the large-print {_template(job)} needs "
                               f"{len(document.pages)} pages; the limit is {allowed}. "
                               "Shorten the content.")
         return pdf(source, document)
     fit = FITS[_template(job)]
-    source, document = layout(0)
-    if fit.roomy and fits(document) and _used_fraction(document) < ROOMY_BELOW:
+    source, document, fits = layout(0)
+    if fit.roomy and fits and _used_fraction(document) < ROOMY_BELOW:
         roomy = layout(0, fit.roomy)
-        if fits(roomy[1]):
-            source, document = roomy
+        if roomy[2]:
+            source, document, fits = roomy
     for density in range(1, len(fit.steps)):
-        if fits(document):
+        if fits:
             break
-        source, document = layout(density)
-    if fits(document):
+        source, document, fits = layout(density)
+    if fits:
         return pdf(source, document)
     overflows = _overflows(document)
     where = list(overflows) or _sections_after(document, allowed)
