@@ -485,28 +485,13 @@ def _delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=first.count) if first else ","
 
 
-def _read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(display, 1, 1, "", f"cannot read the file ({exc.strerror})")]
-    if len(raw) > MAX_BYTES:
-        return None, [Problem(display, 1, 1, "", f"the file is {len(raw)} bytes; the limit is "
-                              f"{MAX_BYTES}; split it into several files")]
-    return raw, []
-
-
 def _load_csv(path: Path, display: str, known: list[str]
               ) -> tuple[list[tuple[Chapter, _Where]], list[Problem]]:
-    raw, problems = _read_bytes(path, display)
-    if raw is None:
+    text, problems = yamlsafe.read_text(
+        path, display, MAX_BYTES, too_big="; split it into several files",
+        not_utf8="in Excel use Save As > CSV UTF-8 (Comma delimited)")
+    if text is None:
         return [], problems
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        return [], [Problem(display, line, 1, "", f"not UTF-8 text (byte {exc.start}); in Excel "
-                            "use Save As > CSV UTF-8 (Comma delimited)")]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         rows = []

@@ -116,6 +116,26 @@ class _Walker:
         return result
 
 
+def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES, *, too_big: str = "",
+              not_utf8: str = "save the file as UTF-8") -> tuple[str | None, list[Problem]]:
+    """Read an untrusted text file within a size limit, as UTF-8 (a byte-order mark from a
+    Windows editor or Excel is fine); on failure return None and the located problem.
+    ``too_big`` and ``not_utf8`` add advice to those two messages."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(display, 1, 1, "", f"cannot read the file ({exc.strerror})")]
+    if len(raw) > max_bytes:
+        return None, [Problem(display, 1, 1, "",
+                              f"the file is {len(raw)} bytes; the limit is {max_bytes}{too_big}")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        return None, [Problem(display, line, 1, "", f"not UTF-8 text (byte {exc.start}); "
+                              f"{not_utf8}")]
+
+
 def read_yaml(path: Path, display: str, loader_class: type[_Loader] = _Loader
               ) -> tuple[Located, list[Problem]]:
     """Load one YAML file safely; return its data with positions and any problems.
@@ -123,19 +143,9 @@ def read_yaml(path: Path, display: str, loader_class: type[_Loader] = _Loader
     ``loader_class`` may narrow how plain scalars are typed (chapters.py keeps most as text).
     """
     located = Located(display, None)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return located, [Problem(display, 1, 1, "", f"cannot read the file ({exc.strerror})")]
-    if len(raw) > MAX_BYTES:
-        return located, [Problem(display, 1, 1, "",
-                                 f"the file is {len(raw)} bytes; the limit is {MAX_BYTES}")]
-    try:
-        text = raw.decode("utf-8-sig")  # a byte-order mark (some Windows editors) is fine
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        return located, [Problem(display, line, 1, "", f"not UTF-8 text (byte {exc.start}); "
-                                 "save the file as UTF-8")]
+    text, problems = read_text(path, display)
+    if text is None:
+        return located, problems
     loader = None
     try:
         loader = loader_class(text)  # reading starts here: control characters fail at once
