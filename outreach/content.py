@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
-from .model import Campaign, Deck, Region
+from .model import KINDS, SECTION_MODELS, Campaign, Deck, Region
+from .references import Patch, cross_check, region_problems
 from .yamlsafe import Located, dotted, read_yaml
 
 CAMPAIGN_FILE = "campaign.yaml"
@@ -30,6 +31,13 @@ class Content:
     """The content folder these were read from."""
     regions: dict[str, Region]
     """Region overlays by ISO code, from regions/*.yaml."""
+    patches: dict[str, dict[str, Patch]] = field(default_factory=dict)
+    """By region, then section id: the region's checked changes to a section."""
+
+    @property
+    def sections(self) -> list:
+        """The campaign's sections, then the deck's own."""
+        return [*self.campaign.sections, *self.deck.sections]
 
 
 def _display(path: Path) -> str:
@@ -44,8 +52,11 @@ def _display(path: Path) -> str:
 def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     """Return the keys allowed by the model at a location, for 'unknown key' hints."""
     current: Any = model
-    for part in loc:
+    for index, part in enumerate(loc):
         if isinstance(part, int):
+            continue
+        if part in SECTION_MODELS and index and isinstance(loc[index - 1], int):
+            current = SECTION_MODELS[part]  # the kind tag pydantic adds for a section
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return []
@@ -70,10 +81,25 @@ def _message(error: dict, model: type[BaseModel]) -> str:
         allowed = _fields_at(model, error["loc"][:-1])
         hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
         return f"unknown key{hint}"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        return f"kind must be one of {', '.join(KINDS)}" + (
+            f" (got {error['input'].get('kind')!r})" if isinstance(error["input"], dict) and
+            error["input"].get("kind") else "")
     if kind in ("string_pattern_mismatch", "literal_error"):
         return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {error['input']!r})"
     msg = error["msg"]
     return msg[0].lower() + msg[1:]
+
+
+def _without_tags(loc: tuple) -> tuple:
+    """Drop the section kind pydantic puts in a location: (sections, 2, list, items) ->
+    (sections, 2, items), the path as written in the YAML."""
+    out: list = []
+    for i, part in enumerate(loc):
+        if i >= 2 and loc[i - 2] == "sections" and isinstance(loc[i - 1], int) and part in KINDS:
+            continue
+        out.append(part)
+    return tuple(out)
 
 
 def _validate(model: type[BaseModel], doc: Located) -> tuple[Any, list[Problem]]:
@@ -85,86 +111,13 @@ def _validate(model: type[BaseModel], doc: Located) -> tuple[Any, list[Problem]]
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_url=False):
-            loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
+            loc = _without_tags(tuple(p for p in error["loc"] if isinstance(p, (str, int))))
+            if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                loc += ("kind",)
             key = error["type"] in ("extra_forbidden",)
             line, col = doc.mark(loc, key=key)
             problems.append(Problem(doc.file, line, col, dotted(loc), _message(error, model)))
         return None, problems
-
-
-def _unique_ids(doc: Located, data: BaseModel, *names: str) -> list[Problem]:
-    """Flag list items whose id repeats within their list."""
-    problems = []
-    for name in names:
-        seen: set[str] = set()
-        for index, item in enumerate(getattr(data, name)):
-            if item.id in seen:
-                line, col = doc.mark((name, index, "id"))
-                problems.append(Problem(doc.file, line, col, f"{name}[{index}].id",
-                                        f"duplicate id {item.id!r}; ids must be unique in a list"))
-            seen.add(item.id)
-    return problems
-
-
-def _cross_check(campaign: Campaign, deck: Deck, cdoc: Located, ddoc: Located) -> list[Problem]:
-    """Check that every reference between parts points at something that exists."""
-    problems = _unique_ids(cdoc, campaign, "statistics", "quotes", "cycle", "myths",
-                           "warning_signs", "tips", "conversation_starters", "prosecution",
-                           "way_forward", "resources", "sources")
-    problems += _unique_ids(ddoc, deck, "slides", "agenda")
-    sources = {s.id for s in campaign.sources}
-
-    def ref(doc: Located, path: tuple, value: str | None, known: set[str], what: str) -> None:
-        if value is not None and value not in known:
-            line, col = doc.mark(path)
-            problems.append(Problem(doc.file, line, col, dotted(path),
-                                    f"no {what} has the id {value!r}; known: {', '.join(sorted(known))}"))
-
-    for group in ("statistics", "quotes", "myths"):
-        for i, item in enumerate(getattr(campaign, group)):
-            ref(cdoc, (group, i, "source"), item.source, sources, "entry in sources")
-    featured = [s for s in campaign.statistics if s.featured]
-    if len(featured) != 3:
-        line, col = cdoc.mark(("statistics",))
-        problems.append(Problem(cdoc.file, line, col, "statistics",
-                                f"mark exactly 3 statistics as featured: true for the flyer "
-                                f"(found {len(featured)})"))
-    region = campaign.meta.region
-    regional = [r for r in campaign.resources if r.region == region]
-    if not regional:
-        line, col = cdoc.mark(("resources",))
-        problems.append(Problem(cdoc.file, line, col, "resources",
-                                f"no resource serves the region {region!r}; add one"))
-    elif sum(r.primary for r in regional) != 1:
-        line, col = cdoc.mark(("resources",))
-        problems.append(Problem(cdoc.file, line, col, "resources",
-                                f"mark exactly one {region} resource as primary: true "
-                                "(the flyer's QR code points at it)"))
-    items = {"quote": campaign.quotes, "myth": campaign.myths,
-             "statistics": campaign.statistics}
-    needs_id = {"quote", "myth"}
-    titles: dict[str, int] = {}
-    for i, slide in enumerate(deck.slides):
-        kind, _, item = slide.content.partition("/")
-        if item:
-            known = {x.id for x in items.get(kind, [])}
-            if not known and kind not in items:
-                line, col = ddoc.mark(("slides", i, "content"))
-                problems.append(Problem(ddoc.file, line, col, f"slides[{i}].content",
-                                        f"{kind!r} takes no item id; write just {kind!r}"))
-            else:
-                ref(ddoc, ("slides", i, "content"), item, known, kind)
-        elif kind in needs_id:
-            line, col = ddoc.mark(("slides", i, "content"))
-            problems.append(Problem(ddoc.file, line, col, f"slides[{i}].content",
-                                    f"name which {kind}: write {kind}/<id>"))
-        if slide.title in titles:
-            line, col = ddoc.mark(("slides", i, "title"))
-            problems.append(Problem(ddoc.file, line, col, f"slides[{i}].title",
-                                    f"the same title as slides[{titles[slide.title]}]; every "
-                                    "slide needs its own title"))
-        titles.setdefault(slide.title, i)
-    return problems
 
 
 def load_content(content_dir: Path) -> Content:
@@ -183,15 +136,21 @@ def load_content(content_dir: Path) -> Content:
         deck, more = _validate(Deck, ddoc)
         problems += more
     if campaign is not None and deck is not None:
-        problems += _cross_check(campaign, deck, cdoc, ddoc)
-    regions, more = _load_regions(content_dir / REGIONS_DIR)
+        problems += cross_check(campaign, deck, cdoc, ddoc)
+    regions, regions_docs, more = _load_regions(content_dir / REGIONS_DIR)
     problems += more
+    patches: dict[str, dict[str, Patch]] = {}
+    if campaign is not None and deck is not None:
+        for code, region in regions.items():
+            patches[code], more = region_problems(campaign, region, regions_docs[code])
+            problems += more
     if campaign is not None:
         problems += asset_problems(cdoc, ("meta", "organization", "logo"),
                                    campaign.meta.organization.logo, content_dir)
     if problems or campaign is None or deck is None:
         raise ContentError(problems)
-    return Content(campaign, deck, {CAMPAIGN_FILE: cdoc, DECK_FILE: ddoc}, content_dir, regions)
+    return Content(campaign, deck, {CAMPAIGN_FILE: cdoc, DECK_FILE: ddoc}, content_dir, regions,
+                   patches)
 
 
 MAX_IMAGE_BYTES = 2_000_000
@@ -216,9 +175,10 @@ def asset_problems(doc: Located, path: tuple, relative: str | None, content_dir:
     return []
 
 
-def _load_regions(folder: Path) -> tuple[dict[str, Region], list[Problem]]:
+def _load_regions(folder: Path) -> tuple[dict[str, Region], dict[str, Located], list[Problem]]:
     """Read every regions/XX.yaml overlay; its file name must match its region code."""
     regions: dict[str, Region] = {}
+    docs: dict[str, Located] = {}
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         doc, found = read_yaml(path, _display(path))
@@ -243,9 +203,10 @@ def _load_regions(folder: Path) -> tuple[dict[str, Region], list[Problem]]:
         if region.organization is not None:
             problems += asset_problems(doc, ("organization", "logo"), region.organization.logo,
                                        folder.parent)
-        if sum(r.primary for r in region.resources) != 1:
+        if sum(r.primary for r in region.resources) > 1:
             line, col = doc.mark(("resources",))
             problems.append(Problem(doc.file, line, col, "resources",
-                                    "mark exactly one resource as primary: true"))
+                                    "mark at most one resource as primary: true"))
         regions[region.region] = region
-    return regions, problems
+        docs[region.region] = doc
+    return regions, docs, problems

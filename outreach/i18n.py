@@ -20,7 +20,8 @@ from pydantic import BaseModel
 
 from .content import CAMPAIGN_FILE, DECK_FILE, Content
 from .errors import ContentError, Problem, UsageError
-from .model import TRANSLATABLE
+from .fields import FLAT, TRANSLATABLE
+from .labels import DEFAULTS_FILE, INTERFACE_DIR, LABEL_NAMES, Labels, defaults
 from .output import atomic_write
 
 LOCALES_DIR = "locales"
@@ -38,8 +39,9 @@ class Text:
     file: str
     line: int
     comments: tuple[str, ...]
-    path: tuple[str | int, ...]
-    """Where the value sits in the model dump: (document, key, index, ...)."""
+    path: tuple[str | int, ...] | None
+    """Where the value sits in the model dump: (document, key, index, ...); None for a
+    tool default label, which no content file holds."""
 
 
 def _is_text(annotation: Any) -> bool:
@@ -68,10 +70,11 @@ def walk(model: BaseModel, ident: str = "", path: tuple = (), note: str | None =
         elif isinstance(value, BaseModel):
             yield from walk(value, f"{ident}.{name}", path + (name,))
         elif isinstance(value, list):
+            stem = ident if FLAT in info.metadata else f"{ident}.{name}"
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    yield from walk(item, f"{ident}.{name}.{item.id}", path + (name, index),
-                                    getattr(item, "note", None),
+                    yield from walk(item, f"{stem}.{item.id}".lstrip("."), path + (name, index),
+                                    getattr(item, "note", None) or note,
                                     frozenset(getattr(item, "do_not_translate", [])))
 
 
@@ -85,7 +88,28 @@ def texts(content: Content) -> list[Text]:
             comments = tuple(c for c in (doc, f"Note: {note}" if note else None) if c)
             line = located.mark(path)[0]
             found.append(Text(ident, value, doc_key, line, comments, (doc_key,) + path))
+    own = {text.id for text in found}
+    for name, value in defaults().items():  # the tool's labels this campaign does not set
+        if f"labels.{name}" not in own:
+            doc = (Labels.model_fields[name].description or "").strip()
+            found.append(Text(f"labels.{name}", value, TOOL_LABELS, _default_lines()[name],
+                              tuple(c for c in (doc, "A default of the tool: shared by every "
+                                                "campaign.") if c), None))
     return found
+
+
+TOOL_LABELS = "interface labels"
+"""How the file of the tool's default labels is named in messages and PO locations."""
+
+
+def _default_lines() -> dict[str, int]:
+    """The line of each default label in outreach/interface/labels.yaml."""
+    lines = {}
+    for number, line in enumerate(DEFAULTS_FILE.read_text(encoding="utf-8").splitlines(), 1):
+        key = line.split(":", 1)[0]
+        if key in LABEL_NAMES:
+            lines[key] = number
+    return lines
 
 
 def template(content: Content) -> Catalog:
@@ -95,7 +119,8 @@ def template(content: Content) -> Catalog:
                       copyright_holder=meta.organization.name, fuzzy=False,
                       creation_date=dt.datetime(2026, 1, 1), revision_date=dt.datetime(2026, 1, 1))
     for text in texts(content):
-        catalog.add(text.value, context=text.id, locations=[(f"content/{text.file}", text.line)],
+        where = "outreach/interface/labels.yaml" if text.path is None else f"content/{text.file}"
+        catalog.add(text.value, context=text.id, locations=[(where, text.line)],
                     auto_comments=text.comments)
     return catalog
 
@@ -154,10 +179,20 @@ def _merge(catalog: Catalog, pot: Catalog) -> Catalog:
                      last_translator=catalog.last_translator, language_team=catalog.language_team,
                      header_comment=catalog.header_comment)
     old = {m.context: m for m in catalog if m.id and m.context}
+    current = {m.context for m in pot if m.id}
+    # A text whose id changed (a section renamed, content restructured) keeps its translation:
+    # an entry whose id is gone gives its translation to a new id with the same source text.
+    # A new text whose source is already translated elsewhere in the catalog starts from that.
+    orphans = {m.id: m for m in catalog.obsolete.values() if m.id and m.string and not m.fuzzy}
+    orphans.update({m.id: m for m in catalog if m.id and m.string and not m.fuzzy})
+    orphans.update({m.id: m for m in catalog if m.id and m.context not in current and m.string
+                    and not m.fuzzy})
     for message in pot:
         if not message.id:
             continue
         before = old.pop(message.context, None)
+        if (before is None or not before.string) and message.id in orphans:
+            before = orphans[message.id]
         string, flags, previous = "", set(), ()
         if before is not None:
             string, flags = before.string, set(before.flags) - {"python-format"}
@@ -170,7 +205,8 @@ def _merge(catalog: Catalog, pot: Catalog) -> Catalog:
                    auto_comments=message.auto_comments, user_comments=before.user_comments if before else (),
                    previous_id=previous, context=message.context)
     for context, message in old.items():
-        if message.string:
+        if message.string and not any(m.id == message.id and m.string == message.string
+                                      and m.context != context for m in merged if m.id):
             merged.obsolete[(message.id, context)] = message
     for message in catalog.obsolete.values():
         merged.obsolete.setdefault((message.id, message.context), message)
@@ -244,11 +280,15 @@ class Translation:
 def translation(content: Content, locale: str) -> Translation:
     """Read a locale's catalog against the current content; stale entries count as fuzzy."""
     path = po_path(content, locale)
-    catalog = read_catalog(path, locale)
+    catalog = read_catalog(path, locale) if path.is_file() else Catalog(locale=None)
     by_id = {m.context: m for m in catalog if m.id and m.context}
+    tool = tool_strings(locale)
     strings, fuzzy, missing, lines = {}, [], [], {}
     for text in texts(content):
         message = by_id.get(text.id)
+        if (message is None or not message.string) and tool.get(text.id, ("", ""))[0] == text.value:
+            strings[text.id] = tool[text.id][1]  # the tool's own translation of its label
+            continue
         if message is not None:
             lines[text.id] = message.lineno or 1
         if message is None or not message.string:
@@ -258,6 +298,22 @@ def translation(content: Content, locale: str) -> Translation:
         else:
             strings[text.id] = message.string
     return Translation(strings, fuzzy, missing, lines, str(path))
+
+
+def tool_catalog_path(locale: str) -> Path:
+    """Where the tool keeps its translation of the interface labels for a locale."""
+    return INTERFACE_DIR / f"{locale}.po"
+
+
+def tool_strings(locale: str) -> dict[str, tuple[str, str]]:
+    """The tool's translated labels for a locale (or its language): id -> (source, translation)."""
+    for name in (locale, locale.split("-")[0]):
+        path = tool_catalog_path(name)
+        if path.is_file():
+            catalog = read_catalog(path, name)
+            return {m.context: (m.id, m.string) for m in catalog
+                    if m.id and m.context and m.string and not m.fuzzy}
+    return {}
 
 
 def status(content: Content) -> list[Status]:

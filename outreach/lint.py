@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from .content import CAMPAIGN_FILE, DECK_FILE, Content
 from .errors import Problem
+from .i18n import walk
+from .model import items_of
 from .yamlsafe import dotted
 
 FLYER_LIST_MAX = 5
 HEADLINE_WORDS_MAX = 10
 SLIDE_LINES_MAX = 6
-LIST_SLIDES = ("warning_signs", "tips", "conversation_starters", "prosecution", "way_forward")
+PLACEHOLDER = re.compile(r"\bTODO\b")
+"""Marks text that `python build.py new` wrote for the maintainer to replace."""
 
 
 def _warn(content: Content, doc: str, path: tuple, message: str) -> Problem:
@@ -18,17 +23,32 @@ def _warn(content: Content, doc: str, path: tuple, message: str) -> Problem:
     return Problem(located.file, line, col, dotted(path), message, severity="warning")
 
 
+def _placeholders(content: Content) -> list[Problem]:
+    """Every text still holding a TODO placeholder, in file order."""
+    found = []
+    for doc, model, prefix in ((CAMPAIGN_FILE, content.campaign, ""),
+                               (DECK_FILE, content.deck, "deck")):
+        for ident, path, value, _, _ in walk(model, prefix):
+            if PLACEHOLDER.search(value):
+                found.append(_warn(content, doc, path, f"placeholder text in {ident}: "
+                                   "replace it with the campaign's own words"))
+    return found
+
+
 def lint(content: Content) -> list[Problem]:
     """Return warnings about valid content that still deserves a second look."""
-    c, found = content.campaign, []
+    c, found = content.campaign, _placeholders(content)
     reviewed = c.meta.last_reviewed
-    for i, stat in enumerate(c.statistics):
-        age = reviewed.year - stat.year
-        if age > c.meta.stale_after_years:
-            found.append(_warn(content, CAMPAIGN_FILE, ("statistics", i, "year"),
-                               f"this figure describes {stat.year}, {age} years before the last "
-                               f"review; look for newer figures (limit: meta.stale_after_years = "
-                               f"{c.meta.stale_after_years})"))
+    for s_index, section in enumerate(c.sections):
+        if section.kind != "statistics":
+            continue
+        for i, stat in enumerate(section.items):
+            age = reviewed.year - stat.year
+            if age > c.meta.stale_after_years:
+                found.append(_warn(content, CAMPAIGN_FILE, ("sections", s_index, "items", i, "year"),
+                                   f"this figure describes {stat.year}, {age} years before the "
+                                   f"last review; look for newer figures (limit: "
+                                   f"meta.stale_after_years = {c.meta.stale_after_years})"))
     cited = set(c.cited())
     for i, source in enumerate(c.sources):
         if source.id not in cited:
@@ -40,15 +60,17 @@ def lint(content: Content) -> list[Problem]:
         found.append(_warn(content, CAMPAIGN_FILE, ("meta", "headline"),
                            f"the headline has {words} words; a parent takes in "
                            f"{HEADLINE_WORDS_MAX} at most at a glance"))
-    for name in ("warning_signs", "tips"):
-        count = len(getattr(c, name))
-        if count > FLYER_LIST_MAX:
-            found.append(_warn(content, CAMPAIGN_FILE, (name,),
-                               f"{count} items; the flyer reads best with {FLYER_LIST_MAX} at most"))
+    for i, section in enumerate(c.sections):
+        if section.kind == "list" and len(section.items) > FLYER_LIST_MAX:
+            found.append(_warn(content, CAMPAIGN_FILE, ("sections", i, "items"),
+                               f"{section.id} has {len(section.items)} items; a printed list "
+                               f"reads best with {FLYER_LIST_MAX} at most"))
+    sections = {s.id: s for s in (*c.sections, *content.deck.sections)}
     for i, slide in enumerate(content.deck.slides):
-        kind = slide.content.partition("/")[0]
-        if kind in LIST_SLIDES and len(getattr(c, kind)) > SLIDE_LINES_MAX:
+        section = sections.get((slide.content or "").partition("/")[0])
+        if section is not None and section.kind == "list" and "/" not in slide.content \
+                and len(items_of(section)) > SLIDE_LINES_MAX:
             found.append(_warn(content, DECK_FILE, ("slides", i, "content"),
-                               f"{kind} has {len(getattr(c, kind))} items; a slide holds "
-                               f"{SLIDE_LINES_MAX} at most"))
+                               f"{section.id} has {len(items_of(section))} items; they continue "
+                               f"on a second slide (a slide holds {SLIDE_LINES_MAX} at most)"))
     return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from . import i18n
 from .content import CAMPAIGN_FILE, DECK_FILE, Content
 from .errors import ContentError, Problem, UsageError
+from .labels import LABEL_NAMES, defaults
 from .model import (
     Campaign,
     Deck,
@@ -27,9 +28,14 @@ from .model import (
     Resource,
     Source,
     Statistic,
+    SECTION_MODELS,
     fill,
+    items_of,
     paper_of,
 )
+from .pseudo import PSEUDO_LOCALES, is_pseudo, pseudo
+from .references import Patch
+from .slots import assign
 
 if TYPE_CHECKING:
     from .chapters import Chapter, Event
@@ -51,9 +57,17 @@ class Edition:
     """Texts that fell back to the source language."""
     local: Chapter | None = None
     """The chapter (a school, a PTA) this edition is personalized for, if any."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Every interface label in this locale, by name (see outreach/labels.py)."""
+    sections: tuple = ()
+    """The campaign's sections in this locale, with the region's changes applied."""
+    deck_sections: tuple = ()
+    """The deck outline's own sections in this locale."""
 
     @cached_property
     def _babel(self) -> Locale:
+        if is_pseudo(self.locale):  # pseudo-locales format numbers and dates as the source
+            return Locale.parse(self.campaign.meta.source_language, sep="-")
         return Locale.parse(self.locale, sep="-")
 
     @property
@@ -62,24 +76,77 @@ class Edition:
         return self.locale
 
     @property
+    def font_lang(self) -> str:
+        """The language whose script chooses the fonts (a pseudo-locale's is the source's)."""
+        return self.campaign.meta.source_language if is_pseudo(self.locale) else self.locale
+
+    @property
     def direction(self) -> str:
         """``rtl`` or ``ltr``, from the locale's script."""
-        return self._babel.text_direction
+        return PSEUDO_LOCALES.get(self.locale) or self._babel.text_direction
+
+    def label(self, name: str, /, **values: str) -> str:
+        """An interface label in this locale, with any pattern values filled in."""
+        return fill(self.labels[name], **values)
+
+    def section(self, ident: str):
+        """The section with this id, the campaign's or the deck's (None if there is none)."""
+        return next((s for s in (*self.sections, *self.deck_sections) if s.id == ident), None)
+
+    def slots(self, layout: str, product: str | None = None) -> dict[str, list]:
+        """The sections in each slot of a print layout: the campaign's choice, else defaults."""
+        chosen = self.campaign.slots.get(product or layout) or self.campaign.slots.get(layout)
+        return assign(layout, list(self.sections), chosen)
+
+    def of_kind(self, kind: str) -> list:
+        """The campaign's sections of one kind, in order."""
+        return [s for s in self.sections if s.kind == kind]
+
+    @property
+    def help_title(self) -> str:
+        """The heading over the help lines: the resources section's title, else the label."""
+        found = next((s.title for s in self.of_kind("resources") if s.title), None)
+        return found or self.label("get_help")
+
+    @property
+    def call_to_action(self) -> str | None:
+        """The first call to action's text, if the campaign has one."""
+        found = self.of_kind("call_to_action")
+        return found[0].text if found else None
+
+    def featured(self, section) -> list[Statistic]:
+        """The (at most three) big numbers of a statistics section."""
+        marked = [s for s in section.items if s.featured]
+        return (marked or list(section.items))[:3]
+
+    def ways(self, resource: Resource) -> list[tuple[str, str, str]]:
+        """Every way to reach a resource: (verb, what to show, link) for call, text, online."""
+        found = []
+        if resource.phone:
+            found.append((self.label("call"), resource.phone, "tel:" + _dial(resource.phone)))
+        if resource.sms:
+            found.append((self.label("text"), resource.sms, "sms:" + _dial(resource.sms)))
+        if resource.url:
+            found.append((self.label("online"), _bare(resource.url), resource.url))
+        return found
 
     def number(self, stat: Statistic) -> str:
         """Format a statistic's value for the locale, e.g. '4.8 million' or '1 in 5'."""
         # The locale's own digits (e.g. Arabic-Indic for ar-EG), not always Latin ones.
         loc, digits = self._babel, "default"
-        if stat.unit == "count":
+        if stat.unit == "count" and stat.display == "compact":
             return format_compact_decimal(stat.value, format_type="long", locale=loc,
                                           fraction_digits=1, numbering_system=digits)
+        if stat.unit == "count":
+            exact = format_decimal(stat.value, locale=loc, numbering_system=digits)
+            return self.label("at_least", n=exact) if stat.display == "at_least" else exact
         if stat.unit == "percent":
             return format_percent(stat.value / 100, locale=loc, numbering_system=digits)
         if stat.unit == "months":
             return format_unit(stat.value, "duration-month", length="long", locale=loc,
                                numbering_system=digits)
         n = format_decimal(stat.value, locale=loc, numbering_system=digits)
-        return self.campaign.labels.one_in.replace("{n}", n)
+        return self.label("one_in", n=n)
 
     def date(self, value: dt.date) -> str:
         """Format a date the way the locale writes it in running text."""
@@ -103,27 +170,16 @@ class Edition:
     def citation(self, stat: Statistic) -> str:
         """Short citation printed beside a number: publisher and the year it describes."""
         source = self.source(stat.source)
-        return fill(self.campaign.labels.cite, source=source.short or source.publisher,
-                    year=str(stat.year))
+        return self.label("cite", source=source.short or source.publisher, year=str(stat.year))
 
     def attribution(self, quote: Quote) -> str:
         """Who said a quote: speaker and role, in the language's pattern."""
-        return fill(self.campaign.labels.attribution, speaker=quote.speaker, role=quote.role)
+        return self.label("attribution", speaker=quote.speaker, role=quote.role)
 
     @property
     def reviewed(self) -> str:
         """The footer's review-date line."""
-        return fill(self.campaign.labels.reviewed, date=self.date(self.campaign.meta.last_reviewed))
-
-    def heading(self, content: str) -> str | None:
-        """The deck's title for a kind of content ("prosecution"), so print products that
-        show it too use the same, already translated, words; None if no slide shows it."""
-        return next((s.title for s in self.deck.slides if s.content == content), None)
-
-    @property
-    def featured(self) -> list[Statistic]:
-        """The three statistics the flyer shows as big numbers."""
-        return [s for s in self.campaign.statistics if s.featured]
+        return self.label("reviewed", date=self.date(self.campaign.meta.last_reviewed))
 
     @property
     def resources(self) -> list[Resource]:
@@ -148,14 +204,18 @@ class Edition:
 
     @property
     def primary(self) -> Resource:
-        """The resource the QR code points at."""
-        return next(r for r in self.resources if r.primary)
+        """The main help line: the one marked primary, else the first that is not the
+        emergency number, else the first."""
+        found = self.resources
+        return next((r for r in found if r.primary), None) or \
+            next((r for r in found if not r.emergency), found[0])
 
     @property
     def cited_sources(self) -> list[Source]:
         """Sources in order of first citation, then any listed but not cited."""
-        c = self.campaign
-        return [self.source(i) for i in dict.fromkeys(c.cited() + [s.id for s in c.sources])]
+        cited = [getattr(item, "source", None) for s in self.sections for item in items_of(s)]
+        ids = [i for i in cited if i] + [s.id for s in self.campaign.sources]
+        return [self.source(i) for i in dict.fromkeys(ids)]
 
     @property
     def build_date(self) -> dt.datetime:
@@ -165,6 +225,16 @@ class Edition:
             return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
         reviewed = self.campaign.meta.last_reviewed
         return dt.datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=dt.UTC)
+
+
+def _dial(number: str) -> str:
+    """A number as a phone dials it: digits and a leading +, nothing else."""
+    return "".join(ch for ch in number if ch.isdigit() or ch == "+")
+
+
+def _bare(url: str) -> str:
+    """A web address as people type it: no scheme, no www., no trailing slash."""
+    return url.removeprefix("https://").removeprefix("www.").rstrip("/")
 
 
 def _split(locale: str) -> tuple[str, str | None]:
@@ -183,9 +253,16 @@ def available_locales(content: Content) -> list[str]:
     return [source] + sorted(extra - {source})
 
 
+def known_locales(content: Content) -> list[str]:
+    """The available locales, plus the pseudo-locales any build may ask for."""
+    return available_locales(content) + list(PSEUDO_LOCALES)
+
+
 def _region_for(content: Content, locale: str) -> str:
     """The region whose help resources a locale prints; never guessed from another region."""
     _, region = _split(locale)
+    if is_pseudo(locale):
+        return content.campaign.meta.region
     for overlay in content.regions.values():
         if locale in overlay.locales:
             return overlay.region
@@ -219,7 +296,7 @@ def _apply(content: Content, tr: i18n.Translation) -> tuple[Campaign, Deck]:
     data = {CAMPAIGN_FILE: content.campaign.model_dump(), DECK_FILE: content.deck.model_dump()}
     where: dict[tuple, str] = {}
     for text in i18n.texts(content):
-        if text.id in tr.strings:
+        if text.id in tr.strings and text.path is not None:
             node = data[text.path[0]]
             for key in text.path[1:-1]:
                 node = node[key]
@@ -231,7 +308,8 @@ def _apply(content: Content, tr: i18n.Translation) -> tuple[Campaign, Deck]:
             models.append(model.model_validate(data[doc]))
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
-                ident = where.get((doc,) + tuple(error["loc"]), "")
+                loc = tuple(p for p in error["loc"] if p not in SECTION_MODELS)
+                ident = where.get((doc,) + loc, "")
                 problems.append(Problem(tr.file, tr.lines.get(ident, 1), 1, ident,
                                         f"translation rejected: {error['msg'].lower()}"))
     if problems:
@@ -239,39 +317,95 @@ def _apply(content: Content, tr: i18n.Translation) -> tuple[Campaign, Deck]:
     return models[0], models[1]
 
 
+def _labels(campaign: Campaign, tr: i18n.Translation | None) -> dict[str, str]:
+    """Every interface label: translated, else the campaign's own, else the tool's default."""
+    merged = campaign.labels.merged(defaults())
+    strings = tr.strings if tr else {}
+    return {name: strings.get(f"labels.{name}", merged[name]) for name in LABEL_NAMES}
+
+
+def _patched(section, patch: Patch | None):
+    """A section with a region's changes: items replaced, removed, added; title and text."""
+    if patch is None:
+        return section
+    update: dict = {}
+    if patch.title:
+        update["title"] = patch.title
+    if patch.text and hasattr(section, "text"):
+        update["text"] = patch.text
+    if hasattr(section, "items"):
+        items = list(patch.items) if patch.items is not None else [
+            patch.replace.get(item.id, item) for item in section.items
+            if item.id not in patch.remove]
+        update["items"] = items + list(patch.add)
+    return section.model_copy(update=update)
+
+
+def _regional(content: Content, campaign: Campaign, region: str) -> tuple:
+    """The campaign's sections for a region; a region-specific one must come from its file."""
+    patches = content.patches.get(region, {})
+    problems = []
+    for section in campaign.sections:
+        if section.region_specific and region != campaign.meta.region and section.id not in patches:
+            problems.append(Problem(str(content.folder / "regions" / f"{region}.yaml"), 1, 1,
+                                    f"sections.{section.id}", f"section {section.id!r} is "
+                                    f"region-specific: give its items for {region} here "
+                                    f"(sections: {section.id}: items: ...)"))
+    if problems:
+        raise ContentError(problems)
+    return tuple(_patched(s, patches.get(s.id)) for s in campaign.sections)
+
+
+def _pseudo_translation(content: Content, locale: str) -> i18n.Translation:
+    """A pseudo-locale's strings, made from the source text of every translatable text."""
+    found = i18n.texts(content)
+    return i18n.Translation({t.id: pseudo(t.value) for t in found}, [], [],
+                            {}, f"pseudo-locale {locale}")
+
+
 def localize(content: Content, locale: str, *, strict: bool = False) -> Edition:
     """Return the campaign in ``locale``: translated text, the locale's region data.
 
     Untranslated and stale (fuzzy) texts fall back to the source language with a warning;
-    with ``strict`` they are errors.
+    with ``strict`` they are errors. Pseudo-locales (en-XA, ar-XB) are made on the fly.
     """
-    known = available_locales(content)
+    known = known_locales(content)
     if locale not in known:
         raise UsageError(f"no translation for locale {locale!r}; available: {', '.join(known)}")
     region = _region_for(content, locale)
     source = content.campaign.meta.source_language
-    campaign, deck, warnings = content.campaign, content.deck, []
+    campaign, deck, warnings, tr = content.campaign, content.deck, [], None
     catalog = _catalog_for(content, locale)
-    if catalog is not None and _split(locale)[0] != source:
-        tr = i18n.translation(content, catalog)
+    if is_pseudo(locale):
+        tr = _pseudo_translation(content, locale)
         campaign, deck = _apply(content, tr)
-        stale = [(ident, "fuzzy: the source text changed") for ident in tr.fuzzy]
-        stale += [(ident, "untranslated") for ident in tr.missing]
-        if stale and strict:
-            raise ContentError([Problem(tr.file, tr.lines.get(i, 1), 1, i,
-                                        f"{why}; translate it or drop --strict")
-                                for i, why in stale])
-        for why in ("untranslated", "fuzzy: the source text changed"):
-            ids = [ident for ident, reason in stale if reason == why]
-            if len(ids) == 1:
-                warnings.append(f"{locale}: {ids[0]} is {why}; printing the {source} text")
-            elif ids:
-                more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
-                warnings.append(f"{locale}: {len(ids)} texts are {why.split(':')[0]}, printed in "
-                                f"{source}: {', '.join(ids[:5])}{more} "
-                                f"(see 'python build.py i18n status')")
     elif _split(locale)[0] != source:
-        raise UsageError(f"locale {locale!r} has no catalog; run 'python build.py i18n init "
-                         f"{_split(locale)[0]}'")
+        tr = i18n.translation(content, catalog or _split(locale)[0])
+        if catalog is None and not tr.strings:
+            raise UsageError(f"locale {locale!r} has no catalog; run 'python build.py i18n init "
+                             f"{_split(locale)[0]}'")
+        campaign, deck = _apply(content, tr)
+        warnings = _fallbacks(tr, locale, source, strict)
     return Edition(locale, campaign, deck, region, content.regions.get(region), content.folder,
-                   tuple(warnings))
+                   tuple(warnings), labels=_labels(campaign, tr),
+                   sections=_regional(content, campaign, region), deck_sections=tuple(deck.sections))
+
+
+def _fallbacks(tr: i18n.Translation, locale: str, source: str, strict: bool) -> list[str]:
+    """Warn about texts printed in the source language (or, with ``strict``, refuse them)."""
+    stale = [(ident, "fuzzy: the source text changed") for ident in tr.fuzzy]
+    stale += [(ident, "untranslated") for ident in tr.missing]
+    if stale and strict:
+        raise ContentError([Problem(tr.file, tr.lines.get(i, 1), 1, i,
+                                    f"{why}; translate it or drop --strict") for i, why in stale])
+    warnings = []
+    for why in ("untranslated", "fuzzy: the source text changed"):
+        ids = [ident for ident, reason in stale if reason == why]
+        if len(ids) == 1:
+            warnings.append(f"{locale}: {ids[0]} is {why}; printing the {source} text")
+        elif ids:
+            more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
+            warnings.append(f"{locale}: {len(ids)} texts are {why.split(':')[0]}, printed in "
+                            f"{source}: {', '.join(ids[:5])}{more} "
+                            f"(see 'python build.py i18n status')")
+    return warnings

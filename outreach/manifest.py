@@ -16,6 +16,7 @@ from pathlib import Path
 from . import fonts
 from .content import Content
 from .output import atomic_write
+from .pseudo import is_pseudo
 from .render import Job
 
 MANIFEST = ".manifest.json"
@@ -57,6 +58,7 @@ class Fingerprints:
             code_hash(), os.environ.get("SOURCE_DATE_EPOCH", ""), extra,
             _file_hash(folder / "campaign.yaml"), _file_hash(folder / "deck.yaml"),
             _tree_hash(folder / "regions"), _tree_hash(folder / "images"),
+            _tree_hash(PACKAGE / "interface"),  # the tool's own labels and their catalogs
         ]).encode()).hexdigest()
         self._templates: dict[str, str] = {}
 
@@ -65,13 +67,16 @@ class Fingerprints:
             self._templates[kind] = _tree_hash(self.templates / kind)
         return self._templates[kind]
 
+    def _font_lang(self, locale: str) -> str:
+        return self.content.campaign.meta.source_language if is_pseudo(locale) else locale
+
     def of(self, job: Job, chapter=None) -> str:
         """The fingerprint of everything one output is made from, including the chapter
         it is personalized for (its data and its logo)."""
         locales = self.content.folder / "locales"
         language = job.locale.split("-")[0]
         font_stats = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
-                      for face in fonts.faces_for(job.locale)
+                      for face in fonts.faces_for(self._font_lang(job.locale))
                       for p in sorted(set(fonts.locate(face).values()))]
         personal = []
         if chapter is not None:

@@ -1,33 +1,32 @@
-"""The typed content model: one campaign and one deck outline feed every renderer.
+"""The typed content model: a campaign is a tree of typed sections that every product lays out.
 
-Fields typed ``Text`` are words a volunteer translates; their stable id is the path
-to them, with list items named by their ``id`` (e.g. ``statistics.children.label``).
+Like Pandoc's blocks or docutils' nodes, a section says *what* is said (a kind: statistics,
+steps, list, myths, quote, text, resources, call_to_action) and never *where* it goes: each
+product's writer lays out each kind in its own slots (see ``outreach/render/slots.py``).
+Only ``meta``, ``sources`` and ``resources`` are required; no section id means anything
+to the code.
+
+Fields typed ``Text`` are words a volunteer translates; their stable id is the path to
+them, with sections and list items named by their ``id`` (``numbers.children.label``).
 Plain ``str`` fields are data (phone numbers, URLs, codes) and are never translated.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import math
+from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .fields import FLAT, TRANSLATABLE, Id, Phone, RegionCode, Text, Url
+from .labels import PATTERNS, Labels, fill
+
+__all__ = ["Campaign", "Deck", "Labels", "Region", "Section", "fill", "paper_of"]
 
 
-class Translatable:
-    """Marker placed in a field's metadata: the value is text for translators."""
-
-    def __repr__(self) -> str:
-        return "Translatable()"
-
-
-TRANSLATABLE = Translatable()
-Text = Annotated[str, Field(min_length=1, max_length=2000), TRANSLATABLE]
-Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$",
-                          description="Stable lowercase id (a-z, 0-9, -); translations refer to it.")]
-Url = Annotated[str, Field(pattern=r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s<>\"']*)?$",
-                           max_length=500, description="An https:// address.")]
-Phone = Annotated[str, Field(pattern=r"^\+?[0-9A-Z][0-9A-Z ()-]{1,30}$",
-                             description="A phone number or short code as dialled, e.g. 1-888-373-7888.")]
+RESERVED_IDS = frozenset({"meta", "sources", "resources", "labels", "slots", "deck", "sections"})
+"""Names that content references use for the campaign's own parts; no section may take one."""
 
 
 class _Strict(BaseModel):
@@ -66,9 +65,11 @@ class Meta(_Strict):
     organization: Organization
     audience: Text
     """Who the material is for, e.g. parents and caregivers."""
+    keywords: Text | None = None
+    """A few search words for the files' metadata, separated by semicolons."""
     source_language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
     """BCP 47 code of the language the content is written in."""
-    region: str = Field("US", pattern=r"^[A-Z]{2}$")
+    region: RegionCode = "US"
     """ISO 3166 code of the region whose help resources are used by default."""
     last_reviewed: dt.date
     """When a person last checked every fact and number (YYYY-MM-DD)."""
@@ -91,11 +92,46 @@ class Source(_Entry):
     """Where to read it."""
 
 
+class Resource(_Entry):
+    """A help line, reporting site or emergency number: data that a region replaces."""
+
+    name: Text
+    """The service's name."""
+    purpose: Text
+    """What to use it for, in a few words."""
+    phone: Phone | None = None
+    """A number to call."""
+    sms: Phone | None = None
+    """A number to text."""
+    url: Url | None = None
+    """A website or reporting form."""
+    hours: Text | None = None
+    """When it is open, e.g. "24 hours a day, 7 days a week"."""
+    region: RegionCode
+    """ISO 3166 code of the region it serves."""
+    primary: bool = False
+    """The main help line: shown largest, and the QR code points at its url. Default: the
+    first resource that is not the emergency number."""
+    emergency: bool = False
+    """The emergency number, shown first."""
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Resource:
+        """A resource nobody can reach is no help: it needs a phone, a text number or a url."""
+        if not (self.phone or self.sms or self.url):
+            raise ValueError("give at least one way to reach it: phone, sms or url")
+        return self
+
+
+# -- items of sections ---------------------------------------------------------------------
+
 class Statistic(_Entry):
-    value: float = Field(gt=0)
+    value: float = Field(gt=0, allow_inf_nan=False)
     """The number itself, e.g. 4800000 or 21."""
     unit: Literal["count", "percent", "months", "one_in"]
     """How the value reads: a count (4.8 million), a percent (99%), months, or one in N."""
+    display: Literal["compact", "exact", "at_least"] = "compact"
+    """How a count is written: compact (4.8 million), exact (12,600) or at least (13,000+)."""
     qualifier: Text | None = None
     """Words before the number, e.g. "more than"."""
     label: Text
@@ -107,18 +143,15 @@ class Statistic(_Entry):
     url: Url
     """Where the figure can be checked."""
     featured: bool = False
-    """Shown as one of the flyer's three big numbers."""
+    """One of the (at most three) big numbers; default: the section's first three."""
 
-
-class Quote(_Entry):
-    text: Text
-    """The words as spoken, short."""
-    speaker: str = Field(min_length=1, max_length=100)
-    """Who said it."""
-    role: Text
-    """The speaker's role, e.g. "Supervisory Special Agent, Homeland Security Investigations"."""
-    source: Id
-    """The id of the entry in ``sources`` where it was published."""
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        """Reject values too large to print (1e309 reads as infinity)."""
+        if not math.isfinite(value) or value > 1e15:
+            raise ValueError("must be a finite number below 10^15")
+        return value
 
 
 class Step(_Entry):
@@ -128,6 +161,10 @@ class Step(_Entry):
     """One sentence explaining the step."""
 
 
+class Item(_Entry):
+    text: Text
+
+
 class Myth(_Entry):
     myth: Text
     fact: Text
@@ -135,139 +172,142 @@ class Myth(_Entry):
     """The id of the source that supports the fact, if any."""
 
 
-class Item(_Entry):
+class Quote(_Entry):
+    text: Text
+    """The words as spoken, short."""
+    speaker: str = Field(min_length=1, max_length=100)
+    """Who said it (a name: never translated)."""
+    role: Text
+    """The speaker's role, e.g. "Supervisory Special Agent, Homeland Security Investigations"."""
+    source: Id
+    """The id of the entry in ``sources`` where it was published."""
+
+
+# -- sections --------------------------------------------------------------------------------
+
+class _Section(_Strict):
+    """What every section has: a stable id, a kind, an optional title."""
+
+    id: Id
+    """Stable id; the deck outline and the slot maps refer to the section by it."""
+    title: Text | None = None
+    """The heading products print over the section."""
+    note: str | None = Field(None, max_length=1000)
+    """A note for translators, for every text of this section."""
+    do_not_translate: list[str] = Field(default_factory=list, max_length=20)
+    optional: bool = False
+    """A product that runs out of room may leave this section out (at its densest step)."""
+    region_specific: bool = False
+    """Its items differ by region: a region file must give them; never another region's."""
+
+
+class StatisticsSection(_Section):
+    """Numbers, each with its source and the year it describes."""
+
+    kind: Literal["statistics"]
+    items: Annotated[list[Statistic], FLAT] = Field(min_length=1, max_length=12)
+
+
+class StepsSection(_Section):
+    """Steps in order: a cycle that closes, a sequence that escalates, or a timeline."""
+
+    kind: Literal["steps"]
+    shape: Literal["cycle", "sequence", "timeline"] = "sequence"
+    """How the steps connect: a cycle closes from the last step to the first."""
+    highlight: Id | None = None
+    """The id of one step to draw emphasized, if any."""
+    items: Annotated[list[Step], FLAT] = Field(min_length=2, max_length=8)
+
+
+class ListSection(_Section):
+    """A short list: warning signs, things to do, questions to ask."""
+
+    kind: Literal["list"]
+    style: Literal["bullets", "checks", "questions"] = "bullets"
+    """How items are marked; "checks" are actions (the tip cards pick them first)."""
+    items: Annotated[list[Item], FLAT] = Field(min_length=1, max_length=12)
+
+
+class MythsSection(_Section):
+    """Myth and fact pairs."""
+
+    kind: Literal["myths"]
+    items: Annotated[list[Myth], FLAT] = Field(min_length=1, max_length=8)
+
+
+class QuoteSection(_Section):
+    """Short quotes, each with its speaker and source."""
+
+    kind: Literal["quote"]
+    items: Annotated[list[Quote], FLAT] = Field(min_length=1, max_length=10)
+
+
+class TextSection(_Section):
+    """A short paragraph, or a callout that stands out."""
+
+    kind: Literal["text"]
+    style: Literal["paragraph", "callout"] = "paragraph"
     text: Text
 
 
-class Resource(_Entry):
-    name: Text
-    """The service's name."""
-    purpose: Text
-    """What to use it for, in a few words."""
-    phone: Phone | None = None
-    """A number to call."""
-    sms: Phone | None = None
-    """A number to text."""
-    url: Url | None = None
-    """A website or reporting form."""
-    hours: Text
-    """When it is open, e.g. "24 hours a day, 7 days a week"."""
-    region: str = Field(pattern=r"^[A-Z]{2}$")
-    """ISO 3166 code of the region it serves."""
-    primary: bool = False
-    """The flyer's QR code points at the primary resource's url."""
-    emergency: bool = False
-    """The emergency number, shown first and largest."""
+class ResourcesSection(_Section):
+    """Where the region's help resources appear, with an optional line above them."""
+
+    kind: Literal["resources"]
+    text: Text | None = None
 
 
-PATTERNS = {"one_in": ("{n}",), "quoted": ("{text}",), "cite": ("{source}", "{year}"),
-            "attribution": ("{speaker}", "{role}"), "reviewed": ("{date}",),
-            "hosted_by": ("{host}",), "slide": ("{n}",)}
-"""Labels that are patterns, and the placeholders each must keep."""
+class CallToActionSection(_Section):
+    """One sentence that tells the reader what to do next."""
 
-
-def fill(pattern: str, **values: str) -> str:
-    """Put values into a label pattern such as "Source: {source}, {year}"."""
-    for key, value in values.items():
-        pattern = pattern.replace("{" + key + "}", value)
-    return pattern
-
-
-class Labels(_Strict):
-    """Short interface words the products print around the content."""
-
-    cite: Text
-    """Pattern for the small print beside a number; keep {source} and {year}."""
-    attribution: Text
-    """Pattern naming who said a quote; keep {speaker} and {role}."""
-    sources: Text
-    key_numbers: Text
-    how_it_starts: Text
-    warning_signs: Text
-    what_you_can_do: Text
-    get_help: Text
-    call: Text
+    kind: Literal["call_to_action"]
     text: Text
-    online: Text
-    scan_qr: Text
-    reviewed: Text
-    """Pattern for the review date in the footer; keep {date}."""
-    one_in: Text
-    """Pattern for a one-in-N figure; keep {n} where the number goes."""
-    quoted: Text
-    """How this language marks a quotation; keep {text} where the quote goes, e.g. “{text}”."""
-    myth: Text
-    fact: Text
-    emergency_now: Text
-    myths_and_facts: Text
-    start_conversation: Text
-    """Heading over the conversation starters."""
-    local_contact: Text
-    """Heading of the box with a local contact (a school counselor, a local service)."""
-    stamp_here: Text
-    """Hint in the blank contact box, when no local contact is given."""
-    email: Text
-    join_us: Text
-    """Small heading over an event (a parent night) on the flyer, poster and title slide."""
-    hosted_by: Text
-    """Pattern naming an event's host; keep {host}."""
-    speaker_notes: Text
-    notes: Text
-    """Heading over the ruled lines of the audience handout."""
-    slide: Text
-    """Pattern numbering a slide in the handouts; keep {n}."""
 
-    @field_validator(*PATTERNS)
-    @classmethod
-    def _keeps_placeholders(cls, value: str, info) -> str:
-        """Patterns must keep each of their placeholders exactly once."""
-        for name in PATTERNS[info.field_name]:
-            if value.count(name) != 1:
-                raise ValueError(f"must contain {name} exactly once, where the value goes")
-        return value
+
+Section = Annotated[Union[StatisticsSection, StepsSection, ListSection, MythsSection,
+                          QuoteSection, TextSection, ResourcesSection, CallToActionSection],
+                    Field(discriminator="kind")]
+KINDS = ("statistics", "steps", "list", "myths", "quote", "text", "resources", "call_to_action")
+SECTION_MODELS = {"statistics": StatisticsSection, "steps": StepsSection, "list": ListSection,
+                  "myths": MythsSection, "quote": QuoteSection, "text": TextSection,
+                  "resources": ResourcesSection, "call_to_action": CallToActionSection}
+ITEM_MODELS = {"statistics": Statistic, "steps": Step, "list": Item, "myths": Myth,
+               "quote": Quote}
+"""The item type of each kind that has items."""
 
 
 class Campaign(_Strict):
     """One awareness campaign: every product is drawn from this."""
 
     meta: Meta
-    statistics: list[Statistic] = Field(min_length=4, max_length=12)
-    quotes: list[Quote] = Field(default_factory=list, max_length=10)
-    cycle: list[Step] = Field(min_length=3, max_length=8)
-    """The grooming-to-trafficking cycle, in order."""
-    myths: list[Myth] = Field(min_length=1, max_length=8)
-    warning_signs: list[Item] = Field(min_length=1, max_length=10)
-    tips: list[Item] = Field(min_length=1, max_length=10)
-    """What parents can do."""
-    conversation_starters: list[Item] = Field(min_length=1, max_length=10)
-    prosecution: list[Item] = Field(min_length=1, max_length=8)
-    """Why these cases are hard to prosecute."""
-    way_forward: list[Item] = Field(min_length=1, max_length=8)
-    resources: list[Resource] = Field(min_length=1, max_length=12)
-    call_to_action: Text
     sources: list[Source] = Field(min_length=1, max_length=30)
-    labels: Labels
+    resources: list[Resource] = Field(min_length=1, max_length=12)
+    """Hotlines, reporting sites and the emergency number of the campaign's region."""
+    sections: Annotated[list[Section], FLAT] = Field(default_factory=list, max_length=40)
+    """What the campaign says, in reading order."""
+    labels: Labels = Field(default_factory=Labels)
+    """Interface words to say differently in this campaign (the tool has a default for each)."""
+    slots: dict[str, dict[str, list[Id]]] = Field(default_factory=dict)
+    """Per product, which sections go in which slot, e.g. {brochure: {panel-3: [steps, hard]}};
+    a slot not named here takes its default sections by kind."""
 
     def cited(self) -> list[str]:
         """Ids of the sources that statistics, quotes and myths cite, in order of first use."""
-        ids = [s.source for s in self.statistics] + [q.source for q in self.quotes]
-        return list(dict.fromkeys(ids + [m.source for m in self.myths if m.source]))
+        ids = [getattr(item, "source", None) for s in self.sections for item in items_of(s)]
+        return list(dict.fromkeys(i for i in ids if i))
 
 
-SLIDE_CONTENT = (
-    "cover", "agenda", "statistics", "quote", "myth", "cycle", "warning_signs", "tips",
-    "conversation_starters", "prosecution", "way_forward", "resources", "questions", "sources",
-)
-ContentRef = Annotated[str, Field(
-    pattern=r"^(" + "|".join(SLIDE_CONTENT) + r")(/[a-z0-9][a-z0-9-]*)?$",
-    description="What the slide draws from: a section name, or section/id for one item "
-                "(e.g. quote/online-relationships, myth/kidnapping).")]
+def items_of(section) -> list:
+    """The items of a section ([] for kinds without items)."""
+    return list(getattr(section, "items", ()))
 
 
 class Slide(_Entry):
     layout: str = Field(min_length=1, max_length=100)
     """The name of a slide layout in the deck theme, e.g. "Title and Content"."""
-    content: ContentRef
+    content: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?$")
+    """What the slide shows: a section id, section/item for one item (myths/kidnapping),
+    meta (the title slide), sources or resources; none: the title and subtitle alone."""
     title: Text
     """The slide's title; every slide has one, and no two are the same."""
     subtitle: Text | None = None
@@ -279,8 +319,8 @@ class Slide(_Entry):
 class Deck(_Strict):
     """The deck's outline: slides in order. Reorder, drop or add slides here."""
 
-    agenda: list[Item] = Field(default_factory=list, max_length=8)
-    """Items for the agenda slide."""
+    sections: Annotated[list[Section], FLAT] = Field(default_factory=list, max_length=10)
+    """Sections only the deck shows (an agenda, say); their ids may not repeat the campaign's."""
     slides: list[Slide] = Field(min_length=1, max_length=60)
 
 
@@ -294,14 +334,33 @@ def paper_of(region: str) -> str:
     return "letter" if region in LETTER_REGIONS else "a4"
 
 
+class RegionSection(_Strict):
+    """What a region changes in one section: items added, replaced by id, or removed."""
+
+    title: Text | None = None
+    """A different heading for this region."""
+    text: Text | None = None
+    """A different text (text and call_to_action sections)."""
+    items: list[dict] | None = None
+    """All of the section's items for this region, instead of the campaign's."""
+    add: list[dict] = Field(default_factory=list, max_length=12)
+    """Items added at the end of the section."""
+    replace: list[dict] = Field(default_factory=list, max_length=12)
+    """Items that take the place of the campaign's item with the same id."""
+    remove: list[Id] = Field(default_factory=list, max_length=12)
+    """Ids of the campaign's items that do not apply in this region."""
+
+
 class Region(_Strict):
-    """Data that differs by region: who to call, who publishes, which paper is in the printer.
+    """Data that differs by region: who to call, who publishes, which paper is in the printer,
+    and any advice that is local.
 
     A region file replaces the campaign's resources for every locale built for that region;
-    it never falls back to another region's numbers.
+    it never falls back to another region's numbers. Its texts are written in the language
+    of its locales and are not translated.
     """
 
-    region: str = Field(pattern=r"^[A-Z]{2}$")
+    region: RegionCode
     """ISO 3166 code of the region, e.g. GB."""
     paper: Literal["letter", "a4"] | None = None
     """The usual paper size there; default: letter for the Americas that use it, else a4."""
@@ -312,8 +371,13 @@ class Region(_Strict):
     """The local publisher and contact, replacing the campaign's."""
     resources: list[Resource] = Field(min_length=1, max_length=12)
     """Hotlines, reporting sites and the emergency number, all for this region."""
+    sections: dict[str, RegionSection] = Field(default_factory=dict)
+    """Changes to the campaign's sections here, by section id."""
 
     @property
     def default_paper(self) -> str:
         """The region's paper size."""
         return self.paper or paper_of(self.region)
+
+
+__all__ += ["PATTERNS", "KINDS", "ITEM_MODELS", "SECTION_MODELS", "RESERVED_IDS", "items_of"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import gallery
 from .content import Content, load_content
 from .errors import BuildFailed, ContentError, OutreachError, UsageError
-from .localize import available_locales, localize, paper_for
+from .localize import available_locales, known_locales, localize, paper_for
 from .manifest import Fingerprints, Manifest
 from .output import atomic_write, remove_stale_parts
 from .render import MODES, PAPERS, PRODUCTS, Job, renderer
@@ -92,8 +92,9 @@ def _pick(asked: tuple[str, ...], known: list[str] | tuple[str, ...], what: str)
 def plan(content: Content, options: BuildOptions, chapters=()) -> list[Job]:
     """List the outputs to make, in a stable order: the campaign's set, then each
     chapter's personalized set (on the chapter's paper, in the chapter's locales)."""
-    known = available_locales(content)
-    locales = _pick(options.locales, known, "locale")
+    # Pseudo-locales (en-XA, ar-XB) are built only when asked for by name.
+    locales = _pick(options.locales, known_locales(content), "locale") if options.locales \
+        else available_locales(content)
     products = _pick(options.products, list(PRODUCTS), "product")
     modes = _pick(options.modes, MODES, "mode")
     by_region = options.papers == ("region",)
@@ -225,6 +226,9 @@ def _gallery(out_dir: Path, report: BuildReport, workers: int | None) -> None:
         return
     try:
         gallery.update(out_dir, gallery.deck_thumbnails, workers_for(10**6, workers))
+        main = out_dir.parent.parent
+        if out_dir.parent.name == gallery.CAMPAIGNS and (main / gallery.INDEX).is_file():
+            gallery.update(main, gallery.deck_thumbnails, workers_for(10**6, workers))  # list it
     except Exception as exc:  # noqa: BLE001 - the outputs themselves are written and fine
         report.warnings.append(f"the gallery {out_dir / gallery.INDEX} could not be updated: {exc}")
 

@@ -15,6 +15,9 @@ SCHEMAS = {"campaign.schema.json": Campaign, "deck.schema.json": Deck,
 def schema_text(model) -> str:
     """Return the model's JSON Schema as stable, pretty-printed text."""
     schema = model.model_json_schema()
+    chapter = schema.get("$defs", {}).get("Chapter")
+    if chapter is not None:  # a chapter's id may be left out: it is made from its name
+        chapter["required"] = [name for name in chapter["required"] if name != "id"]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
