@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import ContentError, OutreachError
+from .errors import ContentError, OutreachError, UsageError
 
 EXIT_OK, EXIT_RENDER, EXIT_USAGE = 0, 1, 2
 
@@ -24,6 +24,7 @@ commands:
   i18n update          merge the template into every catalog (changed -> fuzzy)
   i18n status          translated / fuzzy / untranslated per locale
   watch                rebuild on every save and serve a live preview on 127.0.0.1
+  new DIR              start a new campaign in DIR (see README: start a new campaign)
 """
 
 EPILOG = """\
@@ -59,9 +60,9 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("command", nargs="?", default="build",
-                   choices=("build", "check", "schema", "i18n", "watch"), help=argparse.SUPPRESS)
-    p.add_argument("action", nargs="?", choices=("extract", "init", "update", "status"),
+                   choices=("build", "check", "schema", "i18n", "watch", "new"),
                    help=argparse.SUPPRESS)
+    p.add_argument("action", nargs="?", help=argparse.SUPPRESS)
     p.add_argument("lang", nargs="?", help=argparse.SUPPRESS)
     p.add_argument("--product", type=_split, default=(), metavar="LIST",
                    help="products to build, comma-separated, from: flyer, flyer-large, "
@@ -82,8 +83,9 @@ def parser() -> argparse.ArgumentParser:
                    help="build only the campaign's own set, no chapter sets")
     p.add_argument("--locale", type=_split, default=(), metavar="LIST",
                    help="locales to build, e.g. en (default: every available one)")
-    p.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
-                   help="output folder (default: output/)")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="output folder (default: output/; for another campaign's --content "
+                        "folder, output/campaigns/<its name>/)")
     p.add_argument("--content", type=Path, default=None, metavar="DIR",
                    help="content folder (default: content/ beside build.py)")
     p.add_argument("--templates", type=Path, default=None, metavar="DIR",
@@ -107,6 +109,14 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def default_out(content: Path | None, defaults) -> Path:
+    """Where a build goes unless --out says: output/ for the campaign in content/, and
+    output/campaigns/<name>/ for any other campaign folder, so each has its own."""
+    if content is None or content.resolve() == defaults.content_dir.resolve():
+        return defaults.out_dir
+    return defaults.out_dir / "campaigns" / content.resolve().name
+
+
 def _options(args: argparse.Namespace):
     from .pipeline import BuildOptions
 
@@ -114,7 +124,8 @@ def _options(args: argparse.Namespace):
     return BuildOptions(
         content_dir=args.content or defaults.content_dir,
         templates_dir=args.templates or defaults.templates_dir,
-        out_dir=args.out, products=args.product, papers=args.paper, locales=args.locale,
+        out_dir=args.out or default_out(args.content, defaults),
+        products=args.product, papers=args.paper, locales=args.locale,
         strict=args.strict, force=args.force, shard=args.shard, workers=args.jobs,
         modes=args.mode, chapters=args.chapters, no_chapters=args.no_chapters)
 
@@ -124,6 +135,16 @@ def _run(args: argparse.Namespace) -> int:
 
     options = _options(args)
     say = (lambda *a: None) if args.quiet else print
+    if args.command == "new":
+        from .new import create
+
+        if not args.action:
+            raise UsageError("say where: new DIR, e.g. 'new campaigns/teen-safety'")
+        for path in create(Path(args.action)):
+            say(f"wrote {path}")
+        say(f"next: replace the TODO texts, then 'python build.py check --content "
+            f"{args.action}' and 'python build.py --content {args.action}'")
+        return EXIT_OK
     if args.command == "check":
         from .lint import lint
 
@@ -138,7 +159,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{len(warnings)} problem(s) with --strict; fix them or drop --strict",
                   file=sys.stderr)
             return EXIT_USAGE
-        say(f"content OK: {len(content.campaign.statistics)} statistics, "
+        say(f"content OK: {len(content.campaign.sections)} sections, "
             f"{len(content.deck.slides)} slides, {len(chapters)} chapter(s), "
             f"{len(warnings)} warning(s) ({options.content_dir})")
         return EXIT_OK
@@ -184,7 +205,7 @@ def _i18n(args: argparse.Namespace, content, say) -> int:
     from . import i18n
     from .errors import UsageError
 
-    if args.action is None:
+    if args.action not in ("extract", "init", "update", "status"):
         raise UsageError("say what to do: i18n extract | init LANG | update | status")
     if args.action == "init":
         if not args.lang:

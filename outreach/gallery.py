@@ -11,27 +11,15 @@ chapters' personalized sets, ``<out>/chapters/<chapter>/<locale>/<file>``; ``.pd
 ``.manifest.json``, an ``atomic_write`` temporary) or ends with ``.part``, symbolic links,
 and files at other depths (e.g. ``tools/previews.py``'s ``<out>/previews/``).
 
-Thumbnails are remade only when an output's bytes change. ``thumbs.json`` beside each
-output's thumbnails records the SHA-256 of the bytes they were made from, with the file's
-size, mtime and inode: when those are unchanged the file is not even read; when they
-differ but the hash is the same (``--force`` with SOURCE_DATE_EPOCH, a copy, a restored
-CI artifact) only the record is refreshed. A preview that failed is tried again when its
-output is written again. Thumbnails of outputs that are gone are removed.
+Thumbnails are kept by ``outreach.thumbnails``, remade only when an output's bytes change.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
-import io
 import itertools
-import json
 import os
 import re
-import shutil
-import time
-import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -39,101 +27,32 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from .output import atomic_write
+from .thumbnails import (
+    FORMAT,
+    RECORD,
+    THUMBS,
+    WIDTH,
+    DeckThumbnails,
+    _slide_count,
+    deck_thumbnails,
+    pdf_thumbnails,
+    thumb_folder,
+    update_thumbnails,
+)
 
-THUMBS = ".thumbs"
+__all__ = ["CHAPTERS", "CSS", "FORMAT", "INDEX", "KINDS", "RECORD", "RTL", "THUMBS", "WIDTH",
+           "DeckThumbnails", "Entry", "deck_thumbnails", "find_outputs", "pdf_thumbnails",
+           "render", "stamp", "thumb_folder", "update"]
+# _slide_count is imported too: tests call gallery._slide_count.
 
-
-def thumb_folder(rel) -> PurePosixPath:
-    """Where an output's page thumbnails live under THUMBS: ``en/flyer-a4.pdf`` ->
-    ``en/flyer-a4.pdf.pages`` (never a folder named like a PDF)."""
-    rel = PurePosixPath(rel)
-    return rel.with_name(rel.name + ".pages")
-"""Folder under the output folder: ``<out>/.thumbs/<relpath>/<n>.png``, one PNG per page."""
 INDEX = "index.html"
-RECORD = "thumbs.json"
-"""What a folder of thumbnails was made from, beside them."""
-WIDTH = 220
-"""Thumbnail width in pixels."""
-FORMAT = 1
-"""Bump when thumbnails are made differently, to remake them all."""
 CHAPTERS = "chapters"
+CAMPAIGNS = "campaigns"
+"""Under a build's folder, other campaigns' builds (output/campaigns/<name>/), each with its
+own gallery; this gallery links to them, and theirs link back."""
 KINDS = (".pdf", ".pptx")
 RTL = frozenset({"ar", "fa", "he", "ur"})
 """Languages written right to left even if Babel does not know the tag."""
-
-DeckThumbnails = Callable[[bytes], list[bytes]]
-
-
-# --- thumbnails ---------------------------------------------------------------------------
-
-def _png(image, width_px: int) -> bytes:
-    """Save a PIL image at ``width_px`` wide as PNG; no metadata, so the bytes are stable."""
-    from PIL import Image
-
-    image = image.convert("RGB")
-    if image.width != width_px:
-        height = max(1, round(image.height * width_px / image.width))
-        image = image.resize((width_px, height), Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
-
-
-def pdf_thumbnails(data: bytes, width_px: int = WIDTH) -> list[bytes]:
-    """Render every page of a PDF to PNG ``width_px`` wide; the same input gives the same bytes.
-
-    Pages are rendered at twice the size and scaled down, which keeps small text legible.
-    Raises ImportError without pypdfium2 and ``pypdfium2.PdfiumError`` for a broken PDF.
-    """
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(data)
-    try:
-        pngs = []
-        for index in range(len(document)):
-            page = document[index]
-            try:
-                width_pt = page.get_width() if page.get_rotation() % 180 == 0 else page.get_height()
-                image = page.render(scale=2 * width_px / max(width_pt, 1.0)).to_pil()
-            finally:
-                page.close()
-            pngs.append(_png(image, width_px))
-        return pngs
-    finally:
-        document.close()
-
-
-def deck_thumbnails(data: bytes) -> list[bytes]:
-    """One PNG per slide of a .pptx, drawn from the deck itself by render.slideview."""
-    from . import fonts
-    from .render.slideview import deck_pdf
-
-    return pdf_thumbnails(deck_pdf(data, fonts.css_families()))
-
-
-def _slide_count(data: bytes) -> int | None:
-    """The number of slides in a .pptx, or None if it cannot be read."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return sum(1 for n in archive.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n))
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
-
-
-def _checked(png: bytes) -> tuple[bytes, tuple[int, int]]:
-    """A renderer's picture as a PNG ``WIDTH`` wide, with its size; ValueError if it is
-    not an image. A PNG already that wide is kept as it is."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(png)) as image:
-            if image.format == "PNG" and image.width == WIDTH:
-                return png, image.size
-            png = _png(image, WIDTH)
-        with Image.open(io.BytesIO(png)) as image:
-            return png, image.size
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise ValueError(f"not an image: {exc}") from exc
 
 
 # --- finding outputs ----------------------------------------------------------------------
@@ -190,151 +109,12 @@ def find_outputs(out_dir: Path) -> list[Entry]:
     for folder in _folders(out_dir):
         if folder.name == CHAPTERS:
             chapters = folder
-        else:
+        elif folder.name != CAMPAIGNS:
             add(folder, folder.name, None)
     for chapter in _folders(chapters) if chapters else []:
         for locale in _folders(chapter):
             add(locale, locale.name, chapter.name)
     return entries
-
-
-# --- keeping thumbnails up to date --------------------------------------------------------
-
-def _read_record(folder: Path) -> dict:
-    try:
-        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return record if isinstance(record, dict) else {}
-
-
-def _usable(record: dict, folder: Path) -> bool:
-    """True if the record is of this format and all its thumbnails are on disk."""
-    thumbs = record.get("thumbs")
-    return (record.get("format") == FORMAT and record.get("width") == WIDTH
-            and isinstance(thumbs, list)
-            and all((folder / f"{n}.png").is_file() for n in range(1, len(thumbs) + 1)))
-
-
-class _Thumbnailer:
-    """Make thumbnails for one update; remembers a missing renderer so it is tried once."""
-
-    def __init__(self, deck_thumbnails: DeckThumbnails | None):
-        self.deck_thumbnails = deck_thumbnails
-        self.missing: set[str] = set()
-        """Kinds whose renderer raised ImportError in this update."""
-
-    def can(self, kind: str) -> bool:
-        if kind in self.missing:
-            return False
-        return kind == ".pdf" or self.deck_thumbnails is not None
-
-    def make(self, kind: str, data: bytes) -> tuple[list[bytes], int | None, str, bool]:
-        """Return (PNGs, page count, note, renderer missing) for one output's bytes."""
-        slides = _slide_count(data) if kind == ".pptx" else None
-        if not self.can(kind):
-            return [], slides, "no slide previews" if kind == ".pptx" else "no page previews", True
-        try:
-            if kind == ".pdf":
-                pngs = pdf_thumbnails(data)
-            else:
-                pngs = list(self.deck_thumbnails(data))
-        except ImportError:
-            self.missing.add(kind)
-            return [], slides, "no slide previews" if kind == ".pptx" else "no page previews", True
-        except Exception as exc:  # noqa: BLE001 - a preview must never stop the build
-            reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-            return [], slides, f"preview failed: {reason}", False
-        return list(pngs), slides if kind == ".pptx" else len(pngs), "", False
-
-
-def _stat_key(stat) -> list[int]:
-    """What identifies an output file on disk without reading it."""
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-
-
-def _up_to_date(record: dict, folder: Path, stat, retry: bool) -> bool:
-    """True if the thumbnails on disk were made from this very file (by its stat)."""
-    return _usable(record, folder) and not retry and record.get("stat") == _stat_key(stat)
-
-
-def _refresh(entry: Entry, folder: Path, maker: _Thumbnailer) -> None:
-    """Bring one output's thumbnails up to date and fill in its page count and sizes."""
-    stat = entry.path.stat()
-    entry.size = stat.st_size
-    kind = entry.path.suffix.lower()
-    record = _read_record(folder)
-    retry = bool(record.get("missing_renderer") and maker.can(kind))
-    seen = _stat_key(stat)
-    if _up_to_date(record, folder, stat, retry):
-        return _fill(entry, record)
-    data = entry.path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    # Same bytes written again: keep the thumbnails, but give a failed preview another try.
-    if (_usable(record, folder) and not retry and record.get("sha256") == digest
-            and not record.get("failed")):
-        record["stat"] = seen
-    else:
-        pngs, pages, note, missing = maker.make(kind, data)
-        thumbs = []
-        try:
-            for number, png in enumerate(pngs, 1):
-                pngs[number - 1], size = _checked(png)
-                thumbs.append(list(size))
-        except ValueError as exc:
-            pngs, thumbs, note = [], [], f"preview failed: page {number}: {exc}"
-        folder.mkdir(parents=True, exist_ok=True)
-        for number, png in enumerate(pngs, 1):
-            target = folder / f"{number}.png"
-            if not target.is_file() or target.read_bytes() != png:
-                atomic_write(target, png)
-        _tidy(folder, len(pngs))
-        record = {"format": FORMAT, "width": WIDTH, "sha256": digest, "stat": seen,
-                  "pages": pages, "thumbs": thumbs, "note": note, "missing_renderer": missing,
-                  "failed": note.startswith("preview failed")}
-    atomic_write(folder / RECORD, json.dumps(record, indent=1, sort_keys=True).encode())
-    _fill(entry, record)
-
-
-def _fill(entry: Entry, record: dict) -> None:
-    pages = record.get("pages")
-    entry.pages = pages if isinstance(pages, int) else None
-    entry.thumbs = [(int(w), int(h)) for w, h in record.get("thumbs", [])]
-    entry.note = str(record.get("note", ""))
-
-
-def _tidy(folder: Path, count: int) -> None:
-    """Remove page PNGs past ``count`` and temporaries a killed update left behind."""
-    keep = {f"{n}.png" for n in range(1, count + 1)} | {RECORD}
-    for path in folder.iterdir():
-        if path.name in keep or path.is_dir():
-            continue
-        if path.name.endswith(".part") and time.time() - path.stat().st_mtime < 60:
-            continue  # another update's write in progress
-        path.unlink(missing_ok=True)
-
-
-def _prune(root: Path, wanted: set[Path]) -> None:
-    """Delete everything under ``root`` that is not the thumbnail folder of a current output."""
-    if not root.is_dir():
-        return
-    keep = set(wanted)
-    for folder in wanted:
-        keep.update(p for p in folder.parents if p != root and root in p.parents)
-    for current, dirs, files in os.walk(root):
-        here = Path(current)
-        for name in files:
-            (here / name).unlink(missing_ok=True)
-        for name in list(dirs):
-            path = here / name
-            if path in wanted:
-                dirs.remove(name)  # its own files are kept up to date by _refresh
-            elif path not in keep:
-                dirs.remove(name)
-                if path.is_symlink():
-                    path.unlink(missing_ok=True)
-                else:
-                    shutil.rmtree(path, ignore_errors=True)
 
 
 # --- the page -----------------------------------------------------------------------------
@@ -413,7 +193,23 @@ def _counts(entries: list[Entry]) -> str:
     return " · ".join(parts)
 
 
-def render(entries: list[Entry], when: datetime | None = None) -> str:
+def campaign_links(out_dir: Path) -> list[tuple[str, str]]:
+    """The other campaigns' galleries, as (name, relative link): the ones built under
+    ``<out_dir>/campaigns/``, and, for a build that is one of those, the main one and its
+    siblings."""
+    out_dir = Path(out_dir)
+    links = [(p.name, f"{CAMPAIGNS}/{p.name}/{INDEX}") for p in _folders(out_dir / CAMPAIGNS)
+             if (p / INDEX).is_file()]
+    parent = out_dir.parent
+    if parent.name == CAMPAIGNS and (parent.parent / INDEX).is_file():
+        links.append((parent.parent.name, f"../../{INDEX}"))
+        links += [(p.name, f"../{p.name}/{INDEX}") for p in _folders(parent)
+                  if p != out_dir and (p / INDEX).is_file()]
+    return links
+
+
+def render(entries: list[Entry], when: datetime | None = None,
+           campaigns: list[tuple[str, str]] = ()) -> str:
     """The gallery page for these entries (with thumbnails already made)."""
     when = when or stamp()
     groups: dict[tuple[str | None, str], list[Entry]] = {}
@@ -452,7 +248,10 @@ def render(entries: list[Entry], when: datetime | None = None) -> str:
                     f'{inner}</section>')
     nav = "".join((
         f'<p><span class="label">Locales</span> {" ".join(main_nav)}</p>' if main_nav else "",
-        f'<p><span class="label">Chapters</span> {" ".join(chapter_nav)}</p>' if chapter_nav else ""))
+        f'<p><span class="label">Chapters</span> {" ".join(chapter_nav)}</p>' if chapter_nav else "",
+        '<p><span class="label">Campaigns</span> ' + " ".join(
+            f'<a href="{_e(link)}"><bdi>{_e(name)}</bdi></a>' for name, link in campaigns)
+        + "</p>" if campaigns else ""))
     built = f"{when:%Y-%m-%d %H:%M} UTC"
     summary = _counts(entries)
     if chapters:
@@ -518,26 +317,6 @@ nav a {{ display: inline-block; margin: 0 .15rem .25rem 0; padding: .05rem .5rem
 
 # --- the one entry point ------------------------------------------------------------------
 
-def _refresh_apart(job: tuple[Entry, Path, DeckThumbnails | None]) -> None:
-    """Run in a worker process: make one output's thumbnails and record them on disk."""
-    entry, folder, deck_thumbnails = job
-    try:
-        _refresh(entry, folder, _Thumbnailer(deck_thumbnails))
-    except FileNotFoundError:
-        pass
-
-
-def _refresh_in_parallel(jobs: list, workers: int) -> None:
-    """Render thumbnails in ``workers`` forked processes; the records they leave let the
-    serial pass that follows take its fast path."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        list(pool.map(_refresh_apart, jobs, chunksize=1))
-
-
 def update(out_dir: Path, deck_thumbnails: DeckThumbnails | None = None,
            workers: int = 1) -> Path:
     """Bring the thumbnails up to date and write ``<out_dir>/index.html``; return its path.
@@ -548,34 +327,9 @@ def update(out_dir: Path, deck_thumbnails: DeckThumbnails | None = None,
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    root = out_dir / THUMBS
-    entries = find_outputs(out_dir)
-    if workers > 1:
-        stale = []
-        for entry in entries:
-            folder = root / thumb_folder(entry.rel)
-            record = _read_record(folder)
-            try:
-                stat = entry.path.stat()
-            except FileNotFoundError:
-                continue
-            if not _up_to_date(record, folder, stat, retry=False):
-                stale.append((entry, folder, deck_thumbnails))
-        # Decks first: they take longest, so no process idles at the end.
-        stale.sort(key=lambda job: job[0].path.suffix != ".pptx")
-        if len(stale) > 1:
-            _refresh_in_parallel(stale, workers)
-    maker = _Thumbnailer(deck_thumbnails)
-    present = []
-    for entry in entries:
-        try:
-            _refresh(entry, root / thumb_folder(entry.rel), maker)
-        except FileNotFoundError:
-            continue  # removed while we looked
-        present.append(entry)
-    _prune(root, {root / thumb_folder(e.rel) for e in present})
+    present = update_thumbnails(out_dir / THUMBS, find_outputs(out_dir), deck_thumbnails, workers)
     index = out_dir / INDEX
-    page = render(present).encode()
+    page = render(present, campaigns=campaign_links(out_dir)).encode()
     try:
         unchanged = index.read_bytes() == page
     except OSError:

@@ -102,6 +102,7 @@ def _environment(folder: Path) -> Environment:
     env.filters["site"] = _site
     env.filters["breakable"] = _breakable
     env.filters["inline"] = to_html
+    env.tests["web"] = lambda link: link.startswith(("https://", "http://"))
     return env
 
 
@@ -128,22 +129,22 @@ def preflight(edition: Edition, job: Job, templates: Path, located=None) -> None
     for name in (*SHARED, f"{_template(job)}.html.j2", f"{_template(job)}.css"):
         if not (folder / name).is_file():
             raise TemplateError(f"{folder / name}: missing print template for {job.product.name}")
-    for face in fonts.faces_for(edition.lang):
+    for face in fonts.faces_for(edition.font_lang):
         fonts.locate(face)
     contrast.check_print(folder)
 
 
 def context(edition: Edition, job: Job, templates: Path) -> dict:
     """What every print template is given: the edition, the page, fonts and the QR code."""
-    faces = fonts.faces_for(edition.lang)
+    faces = fonts.faces_for(edition.font_lang)
     located = [fonts.locate(face) for face in faces]
-    campaign = edition.campaign
+    url = edition.primary.url
     return {
-        "ed": edition, "c": campaign, "page": page_for(job), "template": _template(job),
+        "ed": edition, "c": edition.campaign, "page": page_for(job),
+        "template": _template(job), "product": job.product.name,
         "large": job.product.body_pt is not None,
-        "quote": campaign.quotes[0] if campaign.quotes else None,
-        "qr": qr_svg_uri(edition.primary.url or "",
-                         "#000000" if job.mode == "photocopier" else "#1D2B36"),
+        "qr": qr_svg_uri(url, "#000000" if job.mode == "photocopier" else "#1D2B36")
+        if url else None,
         "stamp": edition.build_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "fonts": [{"family": Markup(f.family), **{k: v.as_uri() for k, v in p.items()}}
                   for f, p in zip(faces, located)],
@@ -288,8 +289,8 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
     where = list(overflows) or _sections_after(document, allowed)
     # A box that overflows names its own texts; text pushed off a page may be pushed by
     # anything above it, so then every section's texts are candidates.
-    sections = [s for names in overflows.values() for s in names if s in SECTION_TEXTS] \
-        or list(SECTION_TEXTS)
+    sections = [s for names in overflows.values() for s in names] \
+        or list(dict.fromkeys(name for box in _boxes(document) if (name := _section(box))))
     pages = f"one {job.sheet} page" if allowed == 1 else f"{allowed} {job.sheet} pages"
     raise RenderError(
         f"{job.relpath}: the {job.product.name} does not fit on {pages} even "
@@ -316,19 +317,21 @@ def write_pdf(source: str, document, job: Job) -> bytes:
         raise FetchRefused(f"{job.relpath}: {exc}") from exc
 
 
-# Which texts each data-section of a print template shows (regular expressions over ids).
-SECTION_TEXTS = {
-    "headline": r"meta\.(headline|audience)", "statistics": r"statistics\..*\.(label|qualifier)",
-    "cycle": r"cycle\..*\.title|quotes\..*\.(text|role)", "warning_signs": r"warning_signs\.",
-    "tips": r"tips\.", "footer": r"sources\.", "help": r"resources\.|call_to_action",
-    "myths": r"myths\.", "conversation": r"conversation_starters\.",
-    "prosecution": r"prosecution\.", "way_forward": r"way_forward\.",
+# Which texts the data-sections that are not content sections show (regular expressions
+# over ids); a content section's data-section is its id, and its texts' ids start with it.
+FIXED_TEXTS = {
+    "headline": r"meta\.(headline|audience)", "footer": r"sources\.",
+    "help": r"resources\.", "contact": r"^$", "event": r"^$",
 }
+
+
+def _texts_of(name: str) -> str:
+    return FIXED_TEXTS.get(name) or re.escape(name) + r"\."
 
 
 def _longest_texts(edition: Edition, sections: list[str], count: int = 3) -> str:
     """Name the longest texts (by id, as translators see them) in the given sections."""
-    shown = re.compile("|".join(f"(?:{SECTION_TEXTS[name]})" for name in sections))
+    shown = re.compile("|".join(f"(?:{_texts_of(name)})" for name in sections))
     found = [(len(value), ident) for ident, _, value, _, _ in walk(edition.campaign)
              if shown.match(ident)]
     return ", ".join(f"{ident} ({length} characters)"
