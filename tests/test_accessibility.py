@@ -61,7 +61,9 @@ def test_screen_reader_order_matches_the_printed_story(built):
     kinds = [kind for kind, _ in tags if kind in ("/H1", "/H2", "/L", "/Figure")]
     assert kinds == ["/H1", "/H2", "/L", "/H2", "/L", "/H2", "/L", "/H2", "/L", "/Figure"], kinds
     qr = next(alt for kind, alt in tags if kind == "/Figure")
-    assert qr == "Scan for the hotline website: https://humantraffickinghotline.org"
+    # The alt text says where the code leads: the primary help line and its address
+    # (the tool's qr_alt label, "QR code: {name}, {address}").
+    assert qr == "QR code: National Human Trafficking Hotline, humantraffickinghotline.org"
 
 
 def test_large_print_flyer_has_18pt_body_text(built):
@@ -153,7 +155,7 @@ def test_linter_flags_old_figures_unused_sources_and_long_headlines(content_copy
     found = [str(p) for p in lint(load_content(content_copy))]
     assert sum("this figure describes 2016, 10 years before the last review" in f for f in found) == 4
     assert any(f.startswith(str(content_copy / "campaign.yaml") + ":") and
-               ": statistics[0].year: " in f for f in found), "warnings are located"
+               ": sections[0].items[0].year: " in f for f in found), "warnings are located"
     assert any("sources[0]: source 'unused' is not cited" in f for f in found)
     assert any("meta.headline: the headline has 12 words" in f for f in found)
     result = run_cli("check", "--strict", "--content", str(content_copy))

@@ -54,7 +54,7 @@ def test_bad_content_exits_2_with_located_message_and_no_traceback(content_copy,
     edit(content_copy / "campaign.yaml", "unit: percent", "unit: percentage")
     result = run_cli("check", "--content", str(content_copy))
     assert result.returncode == 2
-    assert "campaign.yaml:" in result.stderr and "statistics[3].unit" in result.stderr
+    assert "campaign.yaml:" in result.stderr and "sections[0].items[3].unit" in result.stderr
     assert "Traceback" not in result.stderr
     result = run_cli("--content", str(content_copy), "--out", str(tmp_path))
     assert result.returncode == 2 and not (tmp_path / "en").exists()

@@ -42,9 +42,13 @@ def test_any_content_builds_or_fails_clearly(headline, signs, title, notes, labe
         campaign = yaml.safe_load((content / "campaign.yaml").read_text(encoding="utf-8"))
         deck = yaml.safe_load((content / "deck.yaml").read_text(encoding="utf-8"))
         campaign["meta"]["headline"] = headline
-        campaign["warning_signs"] = [{"id": f"s{i}", "text": s} for i, s in enumerate(signs)]
-        campaign["statistics"][0]["label"] = label
-        campaign["cycle"][0]["title"] = step
+        sections = {section["id"]: section for section in campaign["sections"]}
+        first = {}  # the first section of each kind, as the products lay them out
+        for section in campaign["sections"]:
+            first.setdefault(section["kind"], section)
+        sections["warning-signs"]["items"] = [{"id": f"s{i}", "text": s} for i, s in enumerate(signs)]
+        first["statistics"]["items"][0]["label"] = label
+        first["steps"]["items"][0]["title"] = step
         deck["slides"][2]["title"] = title
         deck["slides"][2]["notes"] = notes
         for name, data in (("campaign.yaml", campaign), ("deck.yaml", deck)):

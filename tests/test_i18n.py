@@ -53,7 +53,9 @@ def test_round_trip_extract_init_translate_update_build(content_copy, tmp_path):
     content = load_content(content_copy)
     pot = i18n.extract(content)
     text = pot.read_text()
-    assert 'msgctxt "statistics.children.label"' in text
+    assert 'msgctxt "numbers.children.label"' in text
+    for ident in ("how-it-starts.title", "deck.slides.cover.notes", "deck.agenda.why.text"):
+        assert f'msgctxt "{ident}"' in text, ident  # sections, slides and deck sections by id
     assert "#: content/campaign.yaml:" in text
     assert "1-888-373-7888" not in text, "phone numbers are data, never extracted"
     po = i18n.init(content, "de")
@@ -67,16 +69,17 @@ def test_round_trip_extract_init_translate_update_build(content_copy, tmp_path):
     # The source changes: that entry turns fuzzy, keeps the old translation and its old msgid.
     edit(content_copy / "campaign.yaml", "text: Gifts, money or a phone you cannot explain",
          "text: Gifts, money or a new phone you cannot explain")
-    edit(content_copy / "campaign.yaml", "  - id: withdrawal\n    text: Pulling away from family, friends or school\n", "")
+    edit(content_copy / "campaign.yaml",
+         "    - id: withdrawal\n      text: Pulling away from family, friends or school\n", "")
     content = load_content(content_copy)
     i18n.update(content)
     with po.open("rb") as handle:
         catalog = read_po(handle)
-    changed = next(m for m in catalog if m.context == "warning_signs.unexplained-gifts.text")
+    changed = next(m for m in catalog if m.context == "warning-signs.unexplained-gifts.text")
     assert changed.fuzzy and changed.string.startswith("DE ")
     assert ('#, fuzzy\n#| msgid "Gifts, money or a phone you cannot explain"\n'
-            'msgctxt "warning_signs.unexplained-gifts.text"') in po.read_text()
-    assert any(ctx == "warning_signs.withdrawal.text" for _, ctx in catalog.obsolete)
+            'msgctxt "warning-signs.unexplained-gifts.text"') in po.read_text()
+    assert any(ctx == "warning-signs.withdrawal.text" for _, ctx in catalog.obsolete)
     (status,) = [s for s in i18n.status(content) if s.locale == "de"]
     assert (status.fuzzy, status.untranslated) == (1, 0)
 
@@ -84,14 +87,14 @@ def test_round_trip_extract_init_translate_update_build(content_copy, tmp_path):
     report = build(BuildOptions(content_dir=content_copy, out_dir=tmp_path, locales=("de",),
                                 products=("flyer",), papers=("a4",)))
     assert [w for w in report.warnings if w.startswith("de:")] == [
-        ("de: warning_signs.unexplained-gifts.text is fuzzy: the source text changed; "
+        ("de: warning-signs.unexplained-gifts.text is fuzzy: the source text changed; "
         "printing the en text")]
     assert "Gifts, money or a new phone you cannot explain" in pdf_text(tmp_path / "de" / "flyer-a4.pdf")
     with pytest.raises(ContentError) as caught:
         build(BuildOptions(content_dir=content_copy, out_dir=tmp_path, locales=("de",), strict=True))
     (problem,) = caught.value.problems
     assert problem.file.endswith("de.po") and problem.line > 1
-    assert problem.path == "warning_signs.unexplained-gifts.text"
+    assert problem.path == "warning-signs.unexplained-gifts.text"
 
 
 def test_status_table_and_threshold_exit_code(content_copy):
@@ -241,7 +244,7 @@ def test_overflowing_translation_names_the_longest_strings(content_copy, tmp_pat
     with pytest.raises(Exception) as caught:
         build(BuildOptions(content_dir=content_copy, out_dir=tmp_path, locales=("en",),
                            products=("flyer",), papers=("letter",)))
-    assert "the longest texts there: warning_signs.withdrawal.text (" in str(caught.value)
+    assert "the longest texts there: warning-signs.withdrawal.text (" in str(caught.value)
 
 
 def test_deck_text_that_cannot_fit_warns_and_stays_readable(content_copy, tmp_path):
