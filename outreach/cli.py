@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from .errors import ContentError, OutreachError, UsageError
@@ -233,9 +235,19 @@ def _i18n(args: argparse.Namespace, content, say) -> int:
     return EXIT_OK
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (from timeout, a CI runner or a service manager), handled like Ctrl-C."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (also used by the console script)."""
     args = parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return _run(args)
     except OutreachError as exc:
@@ -243,9 +255,10 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("interrupted; outputs already in place were left as they were", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print("interrupted; outputs already in place were left as they were, nothing "
+              "half-written was kept", file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
     except Exception as exc:
         if args.debug:
             raise

@@ -6,8 +6,10 @@ are configured once per worker, not once per output.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -82,6 +84,37 @@ def run(task: Task) -> Result:
     return Result(task, data, time.perf_counter() - began, tuple(edition.warnings) + tuple(warnings))
 
 
+PR_SET_PDEATHSIG = 1
+"""Linux prctl(2) option: the signal a process gets when its parent dies."""
+
+
+def _bound_to(parent: int) -> None:
+    """Pool initializer: a worker dies with the build that started it.
+
+    Linux delivers SIGKILL to the worker when its parent exits, however it exits (SIGKILL
+    included); if the parent was already gone before that was set, exit at once.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the main process still stops its workers
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end every worker now, by its process id."""
+    # Take the workers' handles first: shutdown() forgets them.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=2)
+
+
 def workers_for(jobs: int, wanted: int | None = None) -> int:
     """How many processes to use: one per core, never more than there are jobs."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -112,9 +145,15 @@ def run_all(tasks: list[Task], workers: int, on_result=None) -> list[Result]:
     for name in {t.product for t in tasks}:
         renderer(PRODUCTS[name])
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_bound_to, initargs=(os.getpid(),))
+    try:
         for result in pool.map(run, tasks, chunksize=1):
             results.append(result)
             if on_result:
                 on_result(result)
+    except BaseException:  # Ctrl-C, SIGTERM (see cli.py): stop now, run nothing queued
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
     return results

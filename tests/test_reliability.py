@@ -15,15 +15,86 @@ from outreach import BuildOptions, build, load_content
 from .conftest import CONTENT, ROOT, need_tool, run_cli
 
 
-def test_a_killed_build_leaves_the_previous_outputs_whole(tmp_path):
+def _children(pid: int) -> list[int]:
+    """The process ids a process has started (Linux /proc)."""
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as handle:
+            found += [int(n) for n in handle.read().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """True while a process runs (a zombie waiting to be reaped does not count)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _gone_within(pids: list[int], seconds: float) -> list[int]:
+    """Wait (bounded) for processes to end; return those still running."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.1)
+    return [p for p in pids if _alive(p)]
+
+
+def _interrupted_build(out, how: signal.Signals, group: bool = False) -> tuple[int, float, list[int]]:
+    """Start a full build, stop its main process (or, as Ctrl-C does, its whole process
+    group) with ``how`` mid-render; return its exit code, how long it took to stop, and
+    the workers it had."""
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--out", str(out),
+                                "--no-chapters", "--force", "--jobs", "2"],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=group)
+    workers: list[int] = []
+    deadline = time.monotonic() + 30
+    while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        workers = _children(process.pid)
+    assert len(workers) >= 2, "the build never started its workers"
+    time.sleep(1.5)  # well into rendering
+    sent = time.monotonic()
+    if group:
+        os.killpg(process.pid, how)
+    else:
+        process.send_signal(how)
+    try:
+        code = process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return code, time.monotonic() - sent, workers
+
+
+def test_a_killed_build_leaves_the_previous_outputs_whole_and_no_worker(tmp_path):
     out = tmp_path / "out"
     assert run_cli("--locale", "en", "--out", str(out)).returncode == 0
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--out", str(out)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(2.5)  # well into rendering the six locales
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    code, _, workers = _interrupted_build(out, signal.SIGKILL)
+    assert code == -signal.SIGKILL
+    assert _gone_within(workers, 5) == [], "workers outlived the killed build"
+    for path, data in before.items():
+        assert path.read_bytes() == data, path
+
+
+def test_ctrl_c_stops_the_build_and_its_workers(tmp_path):
+    code, took, workers = _interrupted_build(tmp_path / "out", signal.SIGINT, group=True)
+    assert code == 130 and took < 3, (code, took)
+    assert _gone_within(workers, 2) == []
+    assert not list((tmp_path / "out").rglob("*.part"))
+
+
+def test_sigterm_stops_the_build_and_its_workers_at_once(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("--locale", "en", "--product", "flyer", "--out", str(out)).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*.pdf")}
+    code, took, workers = _interrupted_build(out, signal.SIGTERM)
+    assert code == 143 and took < 3, (code, took)
+    assert _gone_within(workers, 2) == [], "workers kept rendering after SIGTERM"
     for path, data in before.items():
         assert path.read_bytes() == data, path
     assert not list(out.rglob("*.part")), "no partial files are left behind"
