@@ -159,12 +159,18 @@ class Kinds:
 
     call_to_action = text
 
-    def quote(self, slide, spec, section, units, bodies) -> None:
-        frame = bodies[0].text_frame
+    def blocks(self, placeholder, units: list, gap: float):
+        """Clear a placeholder; yield (frame, first paragraph, unit) for each unit, the units
+        set apart by ``gap`` points."""
+        frame = placeholder.text_frame
         frame.clear()
-        for i, q in enumerate(units):
-            said = self.para(frame, i == 0, bullet=False)
-            said.space_before = Pt(18 if i else 0)
+        for i, unit in enumerate(units):
+            head = self.para(frame, i == 0, bullet=False)
+            head.space_before = Pt(gap if i else 0)
+            yield frame, head, unit
+
+    def quote(self, slide, spec, section, units, bodies) -> None:
+        for frame, said, q in self.blocks(bodies[0], units, 18):
             self.run(said, self.ed.label("quoted", text=q.text), size=32, bold=True)
             self.run(self.para(frame, False, bullet=False),
                      f"{self.ed.attribution(q)} ({self.ed.source(q.source).publisher})", size=20)
@@ -178,11 +184,7 @@ class Kinds:
             for placeholder, text in zip(bodies, [t for column in columns for t in column]):
                 self.lines(placeholder, [text], bullet=False)
             return
-        frame = bodies[0].text_frame
-        frame.clear()
-        for i, m in enumerate(units):
-            head = self.para(frame, i == 0, bullet=False)
-            head.space_before = Pt(14 if i else 0)
+        for frame, head, m in self.blocks(bodies[0], units, 14):
             self.run(head, f"{labels['myth']}: ", bold=True, colour=self.col["muted"])
             self.run(head, m.myth, bold=True)
             fact = self.para(frame, False, bullet=False)
@@ -201,11 +203,7 @@ class Kinds:
             for r in resources)
 
     def resources(self, slide, spec, section, units, bodies) -> None:
-        frame = bodies[0].text_frame
-        frame.clear()
-        for i, r in enumerate(units):
-            head = self.para(frame, i == 0, bullet=False)
-            head.space_before = Pt(14 if i else 0)
+        for frame, head, r in self.blocks(bodies[0], units, 14):
             self.run(head, self.ed.labels["emergency_now"] if r.emergency else r.name,
                      size=22, bold=True, link=r.url)
             ways = self.ed.ways(r)
