@@ -208,6 +208,13 @@ def region_problems(campaign: Campaign, region: Region, doc: Located) -> tuple[d
         parsed = {name: _items(found, section.kind, raw, here + (name,)) if has_items else []
                   for name, raw in lists.items()}
         known = {x.id for x in items_of(section)}
+        sources = {x.id for x in campaign.sources}
+        for name, items in parsed.items():
+            for j, item in enumerate(items):
+                cited = getattr(item, "source", None)
+                if cited is not None and cited not in sources:
+                    found.add(here + (name, j, "source"), f"no entry in the campaign's "
+                              f"sources has the id {cited!r}; known: {', '.join(sorted(sources))}")
         for j, item in enumerate(parsed["add"]):
             if item.id in known:
                 found.add(here + ("add", j, "id"), f"section {ident!r} already has an item "

@@ -322,3 +322,39 @@ def test_a_typo_in_the_review_date_is_a_content_error_not_a_crash(content_copy):
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
     assert "campaign.yaml:" in str(caught.value) and "2026-11-31" in str(caught.value)
+
+
+def test_a_region_changes_sections_by_id_and_only_for_its_own_locales():
+    from outreach.localize import localize
+
+    content = load_content(CONTENT)
+    uk = [i.id for i in localize(content, "en-GB").section("what-you-can-do").items]
+    us = [i.id for i in localize(content, "en").section("what-you-can-do").items]
+    assert uk == [*us, "report-remove"] and "report-remove" not in us
+
+
+def test_region_items_cite_the_campaigns_sources(content_copy):
+    region = content_copy / "regions" / "GB.yaml"
+    region.write_text(region.read_text() + (
+        "  numbers:\n    add:\n      - id: uk-figure\n        value: 10\n        unit: percent\n"
+        "        label: a figure\n        source: nowhere\n        year: 2020\n"
+        "        url: https://example.org\n"), encoding="utf-8")
+    (problem,) = problems(content_copy)
+    assert problem.startswith(f"{located_at(region, 'nowhere')} sections.numbers.add[0].source: "
+                              "no entry in the campaign's sources has the id 'nowhere'")
+
+
+def test_a_region_specific_section_never_falls_back_to_another_region(content_copy):
+    from outreach.localize import localize
+
+    edit(content_copy / "campaign.yaml", "    title: What you can do\n",
+         "    title: What you can do\n    region_specific: true\n")
+    content = load_content(content_copy)
+    assert localize(content, "en").section("what-you-can-do") is not None  # its own region
+    assert localize(content, "en-GB").section("what-you-can-do") is not None  # GB gives it
+    region = content_copy / "regions" / "GB.yaml"
+    edit(region, "sections:\n  what-you-can-do:", "sections:\n  conversation:")
+    edit(region, "    add:\n      - id: report-remove", "    add:\n      - id: report-remove-2")
+    with pytest.raises(ContentError) as caught:
+        localize(load_content(content_copy), "en-GB")
+    assert "section 'what-you-can-do' is region-specific" in str(caught.value)
