@@ -16,6 +16,7 @@ import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 from . import gallery
 from .errors import OutreachError
@@ -92,6 +93,8 @@ def _handler(out_dir: Path, state: State):
         """Serve the output folder, the gallery at / and the status at /__status."""
 
         def do_GET(self):  # the http.server API names it so
+            if any(ord(ch) < 32 for ch in unquote(self.path)):  # %00 would raise in os.stat
+                return self.send_error(400, "Bad request: control characters in the path")
             if self.path.split("?")[0] in ("/", "/index.html"):
                 return self._send(page(out_dir, state), "text/html; charset=utf-8")
             if self.path == "/__status":

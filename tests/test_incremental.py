@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -126,6 +127,14 @@ def test_watch_rebuilds_on_save_and_keeps_the_last_good_output(content_copy, tmp
         assert (out / "index.html").is_file(), "watch mode serves the build's own gallery"
         with urllib.request.urlopen(url + ".thumbs/en/flyer-a4.pdf.pages/1.png", timeout=5) as response:
             assert response.read().startswith(b"\x89PNG")
+        for bad in ("en/%00", "en/%01x.pdf"):  # a bad request gets an answer, not a traceback
+            try:
+                urllib.request.urlopen(url + bad, timeout=5)
+            except urllib.error.HTTPError as exc:
+                assert exc.code == 400, bad
+            else:
+                raise AssertionError(f"{bad} was served")
+        assert _status(url)["ok"], "the server keeps serving after a bad request"
 
         edit(content_copy / "campaign.yaml", "Trafficking often starts with a friend online",
              "Trafficking often begins with a friend online")
