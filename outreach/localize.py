@@ -29,11 +29,11 @@ from .model import (
     Source,
     Statistic,
     SECTION_MODELS,
+    cited_ids,
     fill,
-    items_of,
     paper_of,
 )
-from .pseudo import PSEUDO_LOCALES, is_pseudo, pseudo
+from .pseudo import PSEUDO_LOCALES, is_pseudo, pseudo, script_locale
 from .references import Patch
 from .slots import assign
 
@@ -78,7 +78,7 @@ class Edition:
     @property
     def font_lang(self) -> str:
         """The language whose script chooses the fonts (a pseudo-locale's is the source's)."""
-        return self.campaign.meta.source_language if is_pseudo(self.locale) else self.locale
+        return script_locale(self.locale, self.campaign.meta.source_language)
 
     @property
     def direction(self) -> str:
@@ -108,12 +108,6 @@ class Edition:
         found = next((s.title for s in self.of_kind("resources") if s.title), None)
         return found or self.label("get_help")
 
-    @property
-    def call_to_action(self) -> str | None:
-        """The first call to action's text, if the campaign has one."""
-        found = self.of_kind("call_to_action")
-        return found[0].text if found else None
-
     def featured(self, section) -> list[Statistic]:
         """The (at most three) big numbers of a statistics section."""
         marked = [s for s in section.items if s.featured]
@@ -127,7 +121,7 @@ class Edition:
         if resource.sms:
             found.append((self.label("text"), resource.sms, "sms:" + _dial(resource.sms)))
         if resource.url:
-            found.append((self.label("online"), _bare(resource.url), resource.url))
+            found.append((self.label("online"), bare_url(resource.url), resource.url))
         return found
 
     def number(self, stat: Statistic) -> str:
@@ -213,8 +207,7 @@ class Edition:
     @property
     def cited_sources(self) -> list[Source]:
         """Sources in order of first citation, then any listed but not cited."""
-        cited = [getattr(item, "source", None) for s in self.sections for item in items_of(s)]
-        ids = [i for i in cited if i] + [s.id for s in self.campaign.sources]
+        ids = cited_ids(self.sections) + [s.id for s in self.campaign.sources]
         return [self.source(i) for i in dict.fromkeys(ids)]
 
     @property
@@ -232,9 +225,14 @@ def _dial(number: str) -> str:
     return "".join(ch for ch in number if ch.isdigit() or ch == "+")
 
 
-def _bare(url: str) -> str:
+def bare_url(url: str) -> str:
     """A web address as people type it: no scheme, no www., no trailing slash."""
     return url.removeprefix("https://").removeprefix("www.").rstrip("/")
+
+
+def is_web(link: str) -> bool:
+    """Whether a link from Edition.ways is a web address (else tel: or sms:)."""
+    return link.startswith(("https://", "http://"))
 
 
 def _split(locale: str) -> tuple[str, str | None]:

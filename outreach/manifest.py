@@ -16,7 +16,7 @@ from pathlib import Path
 from . import fonts
 from .content import Content
 from .output import atomic_write
-from .pseudo import is_pseudo
+from .pseudo import script_locale
 from .render import Job
 
 MANIFEST = ".manifest.json"
@@ -52,6 +52,7 @@ class Fingerprints:
 
     def __init__(self, content: Content, templates: Path, extra: str = ""):
         self.content = content
+        self.source = content.campaign.meta.source_language
         self.templates = templates
         folder = content.folder
         self.common = hashlib.sha256("\n".join([
@@ -67,16 +68,13 @@ class Fingerprints:
             self._templates[kind] = _tree_hash(self.templates / kind)
         return self._templates[kind]
 
-    def _font_lang(self, locale: str) -> str:
-        return self.content.campaign.meta.source_language if is_pseudo(locale) else locale
-
     def of(self, job: Job, chapter=None) -> str:
         """The fingerprint of everything one output is made from, including the chapter
         it is personalized for (its data and its logo)."""
         locales = self.content.folder / "locales"
         language = job.locale.split("-")[0]
         font_stats = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
-                      for face in fonts.faces_for(self._font_lang(job.locale))
+                      for face in fonts.faces_for(script_locale(job.locale, self.source))
                       for p in sorted(set(fonts.locate(face).values()))]
         personal = []
         if chapter is not None:

@@ -293,8 +293,13 @@ class Campaign(_Strict):
 
     def cited(self) -> list[str]:
         """Ids of the sources that statistics, quotes and myths cite, in order of first use."""
-        ids = [getattr(item, "source", None) for s in self.sections for item in items_of(s)]
-        return list(dict.fromkeys(i for i in ids if i))
+        return cited_ids(self.sections)
+
+
+def cited_ids(sections) -> list[str]:
+    """Ids of the sources that the items of these sections cite, in order of first use."""
+    ids = [getattr(item, "source", None) for s in sections for item in items_of(s)]
+    return list(dict.fromkeys(i for i in ids if i))
 
 
 def items_of(section) -> list:

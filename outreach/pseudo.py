@@ -26,6 +26,11 @@ def is_pseudo(locale: str) -> bool:
     return locale in PSEUDO_LOCALES
 
 
+def script_locale(locale: str, source: str) -> str:
+    """The locale whose script chooses fonts: a pseudo-locale is written in its source's."""
+    return source if is_pseudo(locale) else locale
+
+
 def pseudo(text: str) -> str:
     """Accent, pad and bracket one text, keeping placeholders and addresses intact."""
     out, pos = [], 0

@@ -19,7 +19,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from .. import contrast, fonts
-from ..localize import Edition
+from ..localize import Edition, is_web
 from ..markup import spans
 from .textfit import Fitter
 
@@ -208,9 +208,9 @@ class Kinds:
                      size=22, bold=True, link=r.url)
             ways = self.ed.ways(r)
             dial = [f"{verb} {self.ltr(shown)}" for verb, shown, link in ways
-                    if not link.startswith("http")]
+                    if not is_web(link)]
             web = [f"{verb} {self.ltr(shown)}" for verb, shown, link in ways
-                   if link.startswith("http")]
+                   if is_web(link)]
             # Numbers to dial go large; with nothing to dial, the address does.
             big = dial or web
             numbers = self.para(frame, False, bullet=False)

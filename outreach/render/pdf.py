@@ -17,7 +17,7 @@ from weasyprint.text.fonts import FontConfiguration
 from .. import contrast, fonts
 from ..errors import FetchRefused, RenderError, TemplateError
 from ..i18n import walk
-from ..localize import Edition
+from ..localize import Edition, bare_url, is_web
 from ..markup import to_html
 from ..safefetch import ProjectFetcher, Refused
 from . import BLEED, SHEETS, Job
@@ -75,15 +75,10 @@ def page_for(job: Job) -> Page:
     return Page(job.sheet, *SHEETS[job.sheet], job.mode, bleed)
 
 
-def _bare_url(url: str) -> str:
-    """Print a URL without its scheme or trailing slash, as people type it."""
-    return url.removeprefix("https://").removeprefix("www.").rstrip("/")
-
-
 def _site(url: str) -> str:
     """Print only a URL's site ("ilo.org"): short enough for small print; the title names
     the document."""
-    return _bare_url(url).split("/")[0]
+    return bare_url(url).split("/")[0]
 
 
 def _breakable(address: str) -> Markup:
@@ -98,11 +93,11 @@ def _breakable(address: str) -> Markup:
 def _environment(folder: Path) -> Environment:
     env = Environment(loader=FileSystemLoader(folder), autoescape=True,
                       undefined=StrictUndefined, keep_trailing_newline=True)
-    env.filters["bare_url"] = _bare_url
+    env.filters["bare_url"] = bare_url
     env.filters["site"] = _site
     env.filters["breakable"] = _breakable
     env.filters["inline"] = to_html
-    env.tests["web"] = lambda link: link.startswith(("https://", "http://"))
+    env.tests["web"] = is_web
     return env
 
 
