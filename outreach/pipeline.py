@@ -8,10 +8,10 @@ from pathlib import Path
 
 from . import gallery
 from .content import Content, load_content
-from .errors import BuildFailed, ContentError, OutreachError, UsageError
+from .errors import BuildFailed, ContentError, OutreachError, UsageError, explain_os_error
 from .localize import available_locales, known_locales, localize, paper_for
 from .manifest import Fingerprints, Manifest
-from .output import atomic_write, remove_stale_parts
+from .output import atomic_write, locked, remove_stale_parts
 from .render import MODES, PAPERS, PRODUCTS, Job, renderer
 from .workers import Result, Task, run_all, workers_for
 
@@ -46,6 +46,8 @@ class BuildOptions:
     chapters.yaml in the content folder, if there is one."""
     no_chapters: bool = False
     """Build only the campaign's own set, no chapter sets."""
+    lock_timeout: float = 600.0
+    """Seconds to wait while another build writes into the same output folder."""
 
     def chapters_file(self) -> Path | None:
         """The chapters file this build uses, if any."""
@@ -159,15 +161,38 @@ def _write(done: list[tuple[Job, Result]], out_dir: Path, manifest: Manifest,
                 report.warnings.append(warning)
         failed = [r.error for _, r in pairs if r.error is not None]
         if failed:
-            report.failures.append(failed[0])
+            report.failures.append(_scoped(failed[0], pairs[0][0]))
             continue
         for job, result in pairs:
             path = out_dir / job.relpath
-            atomic_write(path, result.data)
+            try:
+                atomic_write(path, result.data)
+            except OSError as exc:
+                if report.outputs:
+                    manifest.save()  # what was written is whole; remember it
+                raise _unwritable(exc, path, report) from exc
             manifest.record(job, stamps[job], out_dir)
             report.outputs.append(Built(path, job, len(result.data), result.seconds))
     if report.outputs:
         manifest.save()
+
+
+def _scoped(error: OutreachError, job: Job) -> OutreachError:
+    """A locale's or chapter's content error, saying that only that part was left out."""
+    if not isinstance(error, ContentError):
+        return error
+    part = f"the {job.locale} outputs" + (f" of chapter {job.chapter}" if job.chapter else "")
+    return error.scoped(f"{part} were not built.")
+
+
+def _unwritable(exc: OSError, path: Path, report: BuildReport) -> OutreachError | OSError:
+    """Explain a write the machine refused, saying how far the build got."""
+    error = explain_os_error(exc, path)
+    if isinstance(error, OutreachError):
+        done = len(report.outputs)
+        error.args = (f"{error}\n{done} file(s) were written before this; the others were "
+                      "not, and every file already in place is whole.",)
+    return error
 
 
 def build(options: BuildOptions, progress=None) -> BuildReport:
@@ -184,40 +209,55 @@ def build(options: BuildOptions, progress=None) -> BuildReport:
     chapters, bad_rows = load_chapter_list(content, options)
     by_id = {chapter.id: chapter for chapter in chapters}
     jobs = shard(plan(content, options, chapters), options.shard)
-    manifest = Manifest(options.out_dir)
     prints = Fingerprints(content, options.templates_dir, extra=f"strict={options.strict}")
     stamps = {job: prints.of(job, by_id.get(job.chapter)) for job in jobs}
     report = BuildReport()
     if bad_rows:  # the good chapters and the campaign's own set are still built
-        report.failures.append(ContentError(bad_rows))
+        report.failures.append(ContentError(bad_rows, "those rows were not built."))
+    waiting = getattr(progress, "waiting", None)
+    with locked(options.out_dir, options.lock_timeout,
+                waiting and (lambda pid: waiting(pid, options.out_dir))):
+        try:
+            _render_and_write(content, options, jobs, by_id, stamps, report, progress)
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the CLI says how far it got
+            exc.written = [built.path for built in report.outputs]
+            raise
+        except OSError as exc:
+            error = explain_os_error(exc)
+            if error is exc:
+                raise
+            raise error from exc
+    report.seconds = time.perf_counter() - start
+    return _finish(report)
+
+
+def _render_and_write(content: Content, options: BuildOptions, jobs: list[Job], by_id: dict,
+                      stamps: dict[Job, str], report: BuildReport, progress) -> None:
+    """Render the stale jobs and write them, then the gallery; hold the folder's lock."""
+    remove_stale_parts(options.out_dir)  # under the lock, every .part is a leftover
+    manifest = Manifest(options.out_dir)  # read under the lock: another build's entries too
     stale = []
     for job in jobs:
         if not options.force and manifest.is_fresh(job, stamps[job], options.out_dir):
             report.unchanged.append(options.out_dir / job.relpath)
         else:
             stale.append(job)
-    if not stale:
-        _gallery(options.out_dir, report, options.workers)
-        report.seconds = time.perf_counter() - start
-        return _finish(report)
-    source = localize(content, content.campaign.meta.source_language)
-    for product in dict.fromkeys(job.product for job in stale):
-        renderer(product).preflight(source, next(j for j in stale if j.product == product),
-                                    options.templates_dir, content.located.get("deck.yaml"))
-    remove_stale_parts(options.out_dir)
-    # Longest first, so the last jobs to finish are short ones and no core idles at the end.
-    stale.sort(key=lambda j: -_COST.get(j.product.name, 1))
-    tasks = [Task(options.content_dir, options.templates_dir, j.locale, j.product.name, j.paper,
-                  options.strict, j.mode, by_id.get(j.chapter)) for j in stale]
-    report.workers = workers_for(len(tasks), options.workers)
-    if progress:
-        progress.start(len(tasks))
-    results = run_all(tasks, report.workers, progress and (
-        lambda r: progress.advance(str(r.job.relpath))))
-    _write(list(zip(stale, results, strict=True)), options.out_dir, manifest, stamps, report)
+    if stale:
+        source = localize(content, content.campaign.meta.source_language)
+        for product in dict.fromkeys(job.product for job in stale):
+            renderer(product).preflight(source, next(j for j in stale if j.product == product),
+                                        options.templates_dir, content.located.get("deck.yaml"))
+        # Longest first, so the last jobs to finish are short ones and no core idles at the end.
+        stale.sort(key=lambda j: -_COST.get(j.product.name, 1))
+        tasks = [Task(options.content_dir, options.templates_dir, j.locale, j.product.name,
+                      j.paper, options.strict, j.mode, by_id.get(j.chapter)) for j in stale]
+        report.workers = workers_for(len(tasks), options.workers)
+        if progress:
+            progress.start(len(tasks))
+        results = run_all(tasks, report.workers, progress and (
+            lambda r: progress.advance(str(r.job.relpath))))
+        _write(list(zip(stale, results, strict=True)), options.out_dir, manifest, stamps, report)
     _gallery(options.out_dir, report, options.workers)
-    report.seconds = time.perf_counter() - start
-    return _finish(report)
 
 
 def _gallery(out_dir: Path, report: BuildReport, workers: int | None) -> None:
@@ -237,6 +277,9 @@ def _finish(report: BuildReport) -> BuildReport:
     """Raise if nothing could be built; otherwise return the report (failures included)."""
     if report.failures and not report.outputs:
         if len(report.failures) == 1:
-            raise report.failures[0]
+            failure = report.failures[0]
+            if isinstance(failure, ContentError) and not report.unchanged:
+                raise failure.scoped("nothing was built.")
+            raise failure
         raise BuildFailed(report.failures)
     return report

@@ -14,6 +14,14 @@ from .pipeline import BuildReport
 class Plain:
     """No live output; the summary lines come after the build (logs, CI, pipes)."""
 
+    quiet = False
+
+    def waiting(self, holder: str, folder: Path) -> None:
+        """Another build holds the output folder: say so once, then wait."""
+        if not self.quiet:
+            print(f"waiting: another build (process {holder}) is writing into {folder}",
+                  file=sys.stderr, flush=True)
+
     def start(self, total: int) -> None:
         """Rendering begins."""
 
@@ -55,7 +63,9 @@ class Bar(Plain):
 def reporter(quiet: bool) -> Plain:
     """A progress bar on an interactive terminal outside CI, plain otherwise."""
     interactive = sys.stderr.isatty() and not os.environ.get("CI")
-    return Bar() if interactive and not quiet else Plain()
+    chosen = Bar() if interactive and not quiet else Plain()
+    chosen.quiet = quiet
+    return chosen
 
 
 def summary(report: BuildReport, out_dir: Path) -> dict:

@@ -19,7 +19,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from . import gallery
-from .errors import OutreachError
+from .errors import OutreachError, explain_os_error
+from .output import locked
 from .pipeline import BuildOptions, build
 
 
@@ -41,7 +42,8 @@ class State:
 def _update_gallery(out_dir: Path, say) -> None:
     """Refresh <out>/index.html and its thumbnails; a preview problem never stops watching."""
     try:
-        gallery.update(out_dir, gallery.deck_thumbnails)
+        with locked(out_dir):
+            gallery.update(out_dir, gallery.deck_thumbnails)
     except Exception as exc:  # noqa: BLE001 - keep watching; the outputs themselves are fine
         say(f"the gallery could not be updated: {exc}")
 
@@ -147,7 +149,11 @@ def watch(options: BuildOptions, port: int, say=print, stop: threading.Event | N
     options.out_dir.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(options.out_dir / ".previews", ignore_errors=True)  # older versions' thumbnails
     state = State()
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(options.out_dir.resolve(), state))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), _handler(options.out_dir.resolve(), state))
+    except OSError as exc:
+        error = explain_os_error(exc, f"127.0.0.1:{port}", "serve the preview on")
+        raise error from exc
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"preview: http://127.0.0.1:{server.server_port}/  (Ctrl+C to stop)", flush=True)
     _rebuild(options, state, say)
