@@ -9,7 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .errors import ContentError, OutreachError, UsageError
+from .errors import ContentError, OutreachError, UsageError, explain_os_error
 
 EXIT_OK, EXIT_RENDER, EXIT_USAGE = 0, 1, 2
 
@@ -155,7 +155,7 @@ def _run(args: argparse.Namespace) -> int:
         if bad_rows:
             raise ContentError(bad_rows)
         warnings = lint(content)
-        for warning in warnings:
+        for warning in warnings if args.strict or not args.quiet else []:
             print(f"{'error' if args.strict else 'warning'}: {warning}", file=sys.stderr)
         if warnings and args.strict:
             print(f"{len(warnings)} problem(s) with --strict; fix them or drop --strict",
@@ -186,7 +186,7 @@ def _run(args: argparse.Namespace) -> int:
         progress.stop()
     if args.json is not None:
         talk.write_json(report, options.out_dir, args.json)
-    for warning in report.warnings:
+    for warning in [] if args.quiet else report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for item in sorted(report.outputs, key=lambda built: str(built.path)):
         say(f"wrote {item.path}  ({item.size / 1024:.0f} KiB, {item.seconds:.2f} s)")
@@ -256,13 +256,27 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt as exc:
-        print("interrupted; outputs already in place were left as they were, nothing "
-              "half-written was kept", file=sys.stderr)
+        written = getattr(exc, "written", [])
+        done = f"after writing {len(written)} file(s) whole; the others were not written" \
+            if written else "before writing any file"
+        print(f"interrupted {done}. Every file already in place was left as it was; nothing "
+              "half-written was kept.", file=sys.stderr)
         return 143 if isinstance(exc, Terminated) else 130
+    except OSError as exc:  # the machine's, not ours: a folder, a disk, a port
+        explained = explain_os_error(exc)
+        if args.debug or explained is exc:
+            return _internal(exc, args.debug)
+        print(f"error: {explained}", file=sys.stderr)
+        return explained.exit_code
     except Exception as exc:
-        if args.debug:
-            raise
-        print(f"internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug in outreach; rerun with --debug and report the traceback.",
-              file=sys.stderr)
-        return EXIT_RENDER
+        return _internal(exc, args.debug)
+
+
+def _internal(exc: Exception, debug: bool) -> int:
+    """Report a bug in outreach itself (or re-raise it with --debug)."""
+    if debug:
+        raise exc
+    print(f"internal error: {type(exc).__name__}: {exc}\n"
+          "This is a bug in outreach; rerun with --debug and report the traceback.",
+          file=sys.stderr)
+    return EXIT_RENDER

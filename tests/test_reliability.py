@@ -11,6 +11,7 @@ import time
 from pptx import Presentation
 
 from outreach import BuildOptions, build, load_content
+from outreach.output import LOCK
 
 from .conftest import CONTENT, ROOT, need_tool, run_cli
 
@@ -41,14 +42,15 @@ def _gone_within(pids: list[int], seconds: float) -> list[int]:
     return [p for p in pids if _alive(p)]
 
 
-def _interrupted_build(out, how: signal.Signals, group: bool = False) -> tuple[int, float, list[int]]:
+def _interrupted_build(out, how: signal.Signals, group: bool = False,
+                       said: list[str] | None = None) -> tuple[int, float, list[int]]:
     """Start a full build, stop its main process (or, as Ctrl-C does, its whole process
     group) with ``how`` mid-render; return its exit code, how long it took to stop, and
-    the workers it had."""
+    the workers it had; append what it printed on stderr to ``said``."""
     process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--out", str(out),
                                 "--no-chapters", "--force", "--jobs", "2"],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=group)
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True, start_new_session=group)
     workers: list[int] = []
     deadline = time.monotonic() + 30
     while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
@@ -63,17 +65,22 @@ def _interrupted_build(out, how: signal.Signals, group: bool = False) -> tuple[i
         process.send_signal(how)
     try:
         code = process.wait(timeout=10)
+        took = time.monotonic() - sent
+        if said is not None:
+            said.append(process.stderr.read())
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    return code, time.monotonic() - sent, workers
+        process.stderr.close()
+    return code, took, workers
 
 
 def test_a_killed_build_leaves_the_previous_outputs_whole_and_no_worker(tmp_path):
     out = tmp_path / "out"
     assert run_cli("--locale", "en", "--out", str(out)).returncode == 0
-    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    # Every file but the lock, which records the process id of the build holding it.
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != LOCK}
     code, _, workers = _interrupted_build(out, signal.SIGKILL)
     assert code == -signal.SIGKILL
     assert _gone_within(workers, 5) == [], "workers outlived the killed build"
@@ -82,8 +89,12 @@ def test_a_killed_build_leaves_the_previous_outputs_whole_and_no_worker(tmp_path
 
 
 def test_ctrl_c_stops_the_build_and_its_workers(tmp_path):
-    code, took, workers = _interrupted_build(tmp_path / "out", signal.SIGINT, group=True)
+    said: list[str] = []
+    code, took, workers = _interrupted_build(tmp_path / "out", signal.SIGINT, True, said)
     assert code == 130 and took < 3, (code, took)
+    assert said[0].strip().endswith(
+        "interrupted before writing any file. Every file already in place was left as it was; "
+        "nothing half-written was kept."), said
     assert _gone_within(workers, 2) == []
     assert not list((tmp_path / "out").rglob("*.part"))
 
@@ -92,8 +103,10 @@ def test_sigterm_stops_the_build_and_its_workers_at_once(tmp_path):
     out = tmp_path / "out"
     assert run_cli("--locale", "en", "--product", "flyer", "--out", str(out)).returncode == 0
     before = {p: p.read_bytes() for p in out.rglob("*.pdf")}
-    code, took, workers = _interrupted_build(out, signal.SIGTERM)
+    said: list[str] = []
+    code, took, workers = _interrupted_build(out, signal.SIGTERM, said=said)
     assert code == 143 and took < 3, (code, took)
+    assert "interrupted before writing any file." in said[0], said
     assert _gone_within(workers, 2) == [], "workers kept rendering after SIGTERM"
     for path, data in before.items():
         assert path.read_bytes() == data, path
@@ -143,3 +156,23 @@ def test_poppler_reads_every_pdf_without_complaint(built):
         assert 1 <= pages <= limit, (pdf, pages)
         text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=False)
         assert text.returncode == 0 and text.stderr == "", (pdf, text.stderr)
+
+
+def test_the_suite_fails_when_a_test_leaves_a_process_running(tmp_path):
+    leaky = tmp_path / "test_leaky.py"
+    leaky.write_text("import subprocess\n\n\n"
+                     "def test_forgets_its_child():\n"
+                     "    subprocess.Popen(['sleep', '60'], start_new_session=True)\n\n\n"
+                     "def test_orphans_a_grandchild():\n"
+                     "    subprocess.run(['sh', '-c', 'sleep 61 &'], check=True)\n",
+                     encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          "-p", "tests.conftest", "--rootdir", str(tmp_path), str(leaky)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert "2 passed" in run.stdout
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "processes left running by the tests (now killed)" in run.stderr
+    leftover = [line.split(":")[0].strip() for line in run.stderr.splitlines()
+                if line.strip().endswith(("sleep 60", "sleep 61"))]
+    assert len(leftover) == 2, run.stderr
+    assert _gone_within([int(pid) for pid in leftover], 2) == []
