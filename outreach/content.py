@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, Problem
 from .model import KINDS, SECTION_MODELS, Campaign, Deck, Region
 from .references import Patch, cross_check, region_problems
-from .yamlsafe import Located, dotted, read_yaml
+from .yamlsafe import Located, control_character, dotted, read_yaml
 
 CAMPAIGN_FILE = "campaign.yaml"
 DECK_FILE = "deck.yaml"
@@ -85,6 +85,8 @@ def _message(error: dict, model: type[BaseModel]) -> str:
         return f"kind must be one of {', '.join(KINDS)}" + (
             f" (got {error['input'].get('kind')!r})" if isinstance(error["input"], dict) and
             error["input"].get("kind") else "")
+    if kind == "finite_number":
+        return f"must be a finite number (got {error['input']})"
     if kind in ("string_pattern_mismatch", "literal_error"):
         return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {error['input']!r})"
     msg = error["msg"]
@@ -111,6 +113,8 @@ def _validate(model: type[BaseModel], doc: Located) -> tuple[Any, list[Problem]]
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_url=False):
+            if isinstance(error["input"], str) and control_character(error["input"]):
+                continue  # read_yaml reported it already, and a pattern error would repeat it
             loc = _without_tags(tuple(p for p in error["loc"] if isinstance(p, (str, int))))
             if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 loc += ("kind",)
