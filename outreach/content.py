@@ -10,6 +10,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
+from .images import image_problem
 from .model import KINDS, SECTION_MODELS, Campaign, Deck, Region
 from .references import Patch, cross_check, region_problems
 from .yamlsafe import Located, control_character, dotted, read_yaml
@@ -161,7 +162,7 @@ MAX_IMAGE_BYTES = 2_000_000
 
 
 def asset_problems(doc: Located, path: tuple, relative: str | None, content_dir: Path) -> list[Problem]:
-    """Check that an image named in content is a real file inside the content folder."""
+    """Check that an image named in content is a usable image file inside the content folder."""
     if relative is None:
         return []
     line, col = doc.mark(path)
@@ -176,6 +177,9 @@ def asset_problems(doc: Located, path: tuple, relative: str | None, content_dir:
     if target.stat().st_size > MAX_IMAGE_BYTES:
         return [Problem(doc.file, line, col, where, f"{relative!r} is larger than "
                         f"{MAX_IMAGE_BYTES // 1_000_000} MB; use a smaller image")]
+    problem = image_problem(target)
+    if problem:
+        return [Problem(doc.file, line, col, where, f"{relative!r} cannot be used: {problem}")]
     return []
 
 
