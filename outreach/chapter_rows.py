@@ -115,6 +115,7 @@ class _Loader(yamlsafe._Loader):
     """
 
     yaml_implicit_resolvers: ClassVar[dict] = {}
+    check_controls = False  # the Chapter model refuses them, line breaks and tabs too
 
 
 for _first, _pairs in yaml.SafeLoader.yaml_implicit_resolvers.items():

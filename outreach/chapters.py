@@ -28,6 +28,7 @@ from pydantic_core import PydanticCustomError
 
 from .content import _display, asset_problems
 from .errors import Problem
+from .fields import NO_BIDI, UNSEEN
 from .model import Id, Url, _Strict
 from .yamlsafe import Located
 
@@ -42,8 +43,9 @@ Phone = Annotated[str, Field(
 """model.Phone, also allowing a leading "(", dots and an extension, as local numbers are written."""
 Email = Annotated[str, Field(
     # No backslash before the quote: JSON Schema patterns are ECMA regexes.
-    pattern=r"^[^@\s<>()\[\],;:" + "\"'" + r"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$",
-    max_length=254, description="An email address, e.g. name@school.org.")]
+    pattern=r"^[^@\s<>()\[\],;:" + "\"'" + UNSEEN
+            + r"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$",
+    max_length=254, description="An email address, e.g. name@school.org."), NO_BIDI]
 Line = Annotated[str, Field(min_length=1, max_length=120)]
 LongLine = Annotated[str, Field(min_length=1, max_length=200)]
 LocaleCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]

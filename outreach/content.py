@@ -10,9 +10,10 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
+from .images import image_problem
 from .model import KINDS, SECTION_MODELS, Campaign, Deck, Region
 from .references import Patch, cross_check, region_problems
-from .yamlsafe import Located, dotted, read_yaml
+from .yamlsafe import Located, control_character, dotted, read_yaml
 
 CAMPAIGN_FILE = "campaign.yaml"
 DECK_FILE = "deck.yaml"
@@ -85,6 +86,8 @@ def _message(error: dict, model: type[BaseModel]) -> str:
         return f"kind must be one of {', '.join(KINDS)}" + (
             f" (got {error['input'].get('kind')!r})" if isinstance(error["input"], dict) and
             error["input"].get("kind") else "")
+    if kind == "finite_number":
+        return f"must be a finite number (got {error['input']})"
     if kind in ("string_pattern_mismatch", "literal_error"):
         return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {error['input']!r})"
     msg = error["msg"]
@@ -111,6 +114,8 @@ def _validate(model: type[BaseModel], doc: Located) -> tuple[Any, list[Problem]]
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_url=False):
+            if isinstance(error["input"], str) and control_character(error["input"]):
+                continue  # read_yaml reported it already, and a pattern error would repeat it
             loc = _without_tags(tuple(p for p in error["loc"] if isinstance(p, (str, int))))
             if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 loc += ("kind",)
@@ -157,7 +162,7 @@ MAX_IMAGE_BYTES = 2_000_000
 
 
 def asset_problems(doc: Located, path: tuple, relative: str | None, content_dir: Path) -> list[Problem]:
-    """Check that an image named in content is a real file inside the content folder."""
+    """Check that an image named in content is a usable image file inside the content folder."""
     if relative is None:
         return []
     line, col = doc.mark(path)
@@ -172,6 +177,9 @@ def asset_problems(doc: Located, path: tuple, relative: str | None, content_dir:
     if target.stat().st_size > MAX_IMAGE_BYTES:
         return [Problem(doc.file, line, col, where, f"{relative!r} is larger than "
                         f"{MAX_IMAGE_BYTES // 1_000_000} MB; use a smaller image")]
+    problem = image_problem(target)
+    if problem:
+        return [Problem(doc.file, line, col, where, f"{relative!r} cannot be used: {problem}")]
     return []
 
 

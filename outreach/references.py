@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from .errors import Problem
 from .model import ITEM_MODELS, RESERVED_IDS, Campaign, Deck, Region, items_of
 from .slots import SLOT_MAPS, accepts, slot_names
-from .yamlsafe import Located, dotted
+from .yamlsafe import Located, control_character, dotted
 
 DECK_PARTS = ("meta", "sources", "resources")
 """What a slide may show besides a section: the title slide, the sources, the help lines."""
@@ -176,15 +176,19 @@ def cross_check(campaign: Campaign, deck: Deck, cdoc: Located, ddoc: Located) ->
 
 def _items(found: _Found, kind: str, raw: list[dict], path: tuple) -> list:
     """Validate a region's items against the item type of the section's kind."""
+    from .content import _message  # not at the top: content imports this module
+
     model, out = ITEM_MODELS[kind], []
     for j, data in enumerate(raw):
         try:
             out.append(model.model_validate(data))
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
+                if isinstance(error["input"], str) and control_character(error["input"]):
+                    continue  # read_yaml reported it already
                 where = path + (j, *error["loc"])
                 found.add(where, "unknown key" if error["type"] == "extra_forbidden" else
-                          error["msg"][0].lower() + error["msg"][1:])
+                          _message(error, model))
     return out
 
 

@@ -13,6 +13,8 @@ from .errors import Problem
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 50
 MAX_VALUES = 100_000
+_KEPT_CONTROLS = frozenset("\t\n")
+"""Control characters a value may hold: a tab, and the line breaks of a block scalar."""
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
@@ -52,9 +54,22 @@ class _Abort(Exception):
 class _Loader(yaml.SafeLoader):
     """SafeLoader used only to parse and compose; construction is done by ``_Walker``."""
 
+    check_controls = True
+    """Report control characters in values ("\\x07" escapes); a loader whose model
+    checks them itself, with its own wording, turns this off."""
+
 
 def _pos(mark: yaml.Mark | None) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
+def control_character(text: str) -> str | None:
+    """Name the first C0 or C1 control character (or DEL) in text, tab and newline aside."""
+    for char in text:
+        code = ord(char)
+        if (code < 0x20 or 0x7F <= code <= 0x9F) and char not in _KEPT_CONTROLS:
+            return f"U+{code:04X}"
+    return None
 
 
 def dotted(path: Path_) -> str:
@@ -78,6 +93,14 @@ class _Walker:
         line, col = _pos(node.start_mark)
         return _Abort(Problem(self.located.file, line, col, dotted(path), message))
 
+    def _controls(self, node: yaml.ScalarNode, path: Path_) -> None:
+        """Report a control character that an escape such as "\\x07" put in a scalar;
+        raw ones never get here (the reader refuses them)."""
+        code = control_character(node.value) if self.loader.check_controls else None
+        if code:
+            self.problems.append(self.fail(node, path, f"contains the control character "
+                                           f"{code}; remove it").problem)
+
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
@@ -92,6 +115,7 @@ class _Walker:
         if isinstance(node, yaml.ScalarNode):
             if node.tag.endswith((":int", ":float")) and ":" in node.value:
                 return node.value  # YAML 1.1 would read 18:30 as 1110 (base 60); keep the text
+            self._controls(node, path)
             try:
                 return self.loader.construct_object(node)
             except ValueError as exc:  # e.g. 2026-13-40 looks like a date but is none
@@ -112,6 +136,7 @@ class _Walker:
                     "keep one of them").problem)
                 continue
             self.located.key_marks[path + (key,)] = _pos(key_node.start_mark)
+            self._controls(key_node, path + (key,))
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
 

@@ -13,6 +13,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 from pydantic import ValidationError
 
 from outreach import load_content
@@ -229,7 +230,7 @@ def test_name_without_latin_letters_needs_an_id(tmp_path):
 def test_logo_outside_the_content_folder_or_missing_is_refused(tmp_path):
     content = tmp_path / "content"
     (content / "images").mkdir(parents=True)
-    (content / "images" / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    Image.new("RGB", (30, 10)).save(content / "images" / "ok.png")  # a real one (#13)
     (tmp_path / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     path = write(content, "chapters.csv", "name,logo\nAlpha,images/ok.png\nBeta,../secret.png\n"
                  "Gamma,images/none.png\n")

@@ -6,7 +6,9 @@ The suite runs a handful of examples; for a longer run:
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -27,6 +29,15 @@ tricky = st.sampled_from([
     "**", "[a](b)", "مرحبا بالعالم", "你好，世界", "नमस्ते", "\ufeffBOM", "\U0010ffff", "Ⅻ ﷽",
 ])
 rare = st.sampled_from(["", " ", "x" * 5000, "\x00"])  # invalid: must fail clearly
+controls = st.text(st.characters(whitelist_categories=("Cc",)), min_size=1, max_size=3).map(
+    lambda c: f"a{c}b")  # tab and newline pass; any other C0, C1 or DEL must fail clearly
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""What may never be printed: C0 controls but tab and newline, DEL, C1 controls."""
+# Mostly good values, so that most examples still reach the renderers.
+numbers = st.integers(1, 10**9) | st.floats(min_value=0.01, max_value=1e12) | st.sampled_from(
+    [float("inf"), float("-inf"), float("nan"), "1e309", 1e15, 1e16, 5e-324])
+urls = st.sampled_from(["https://example.org/ok"] * 5 + [
+    "https://example.org/a\x07b", "https://example.org/\u202egro.exe", "https://example.org/a b"])
 text = st.one_of(tricky, st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1,
                                  max_size=120))
 items = st.lists(text, min_size=1, max_size=6) | st.lists(text, max_size=30)
@@ -34,8 +45,10 @@ items = st.lists(text, min_size=1, max_size=6) | st.lists(text, max_size=30)
 
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("OUTREACH_FUZZ_EXAMPLES"),
           suppress_health_check=[HealthCheck.too_slow])
-@given(headline=text | rare, signs=items, title=text, notes=text, label=text, step=text)
-def test_any_content_builds_or_fails_clearly(headline, signs, title, notes, label, step):
+@given(headline=text | rare | controls, signs=items, title=text, notes=text | controls,
+       label=text, step=text, value=numbers, url=urls)
+def test_any_content_builds_or_fails_clearly(headline, signs, title, notes, label, step, value,
+                                             url):
     with tempfile.TemporaryDirectory() as tmp:
         content = Path(tmp) / "content"
         shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("locales", "regions"))
@@ -48,6 +61,8 @@ def test_any_content_builds_or_fails_clearly(headline, signs, title, notes, labe
             first.setdefault(section["kind"], section)
         sections["warning-signs"]["items"] = [{"id": f"s{i}", "text": s} for i, s in enumerate(signs)]
         first["statistics"]["items"][0]["label"] = label
+        first["statistics"]["items"][0]["value"] = value
+        campaign["resources"][-1]["url"] = url
         first["steps"]["items"][0]["title"] = step
         deck["slides"][2]["title"] = title
         deck["slides"][2]["notes"] = notes
@@ -65,4 +80,7 @@ def test_any_content_builds_or_fails_clearly(headline, signs, title, notes, labe
         assert {p.name for p in out.rglob("*") if p.suffix in (".pdf", ".pptx")} == {
             "flyer-letter.pdf", "deck.pptx"}
         assert not report.failures
+        values = (headline, title, notes, label, step, url, *signs)
+        assert not any(CONTROL.search(v) for v in values), "a control character was printed"
+        assert math.isfinite(float(value)), f"{value!r} was printed"
         event("built")

@@ -24,6 +24,8 @@ from outreach.yamlsafe import MAX_BYTES, MAX_DEPTH
 
 from .conftest import ROOT, edit
 
+HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
+
 EN_FLYER = {"products": ("flyer",), "papers": ("a4",), "locales": ("en",)}
 
 
@@ -129,3 +131,30 @@ def test_oversized_and_deeply_nested_yaml_is_refused(content_copy):
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
     assert f"nesting is deeper than {MAX_DEPTH} levels" in str(caught.value)
+
+
+@pytest.mark.parametrize(("fixture", "refused"), [
+    ("passwd.svg", "file:///etc/passwd (outside the project's templates, fonts and content)"),
+    ("network.svg", "http://127.0.0.1:{port}/tracker.png (only the project's own files can be "
+                    "used; no network access)"),
+])
+def test_a_refused_fetch_inside_an_svg_fails_that_output(content_copy, fixture, refused):
+    """The load-time SVG check is bypassed (the file changes after it): the renderer's own
+    guard must fail the output, naming what was refused, and never open a connection."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    (content_copy / "images").mkdir()
+    logo = content_copy / "images" / "logo.svg"
+    shutil.copy(HOSTILE / "self-contained.svg", logo)
+    edit(content_copy / "campaign.yaml", "    name: Outreach Parent Safety Project\n",
+         "    name: Outreach Parent Safety Project\n    logo: images/logo.svg\n")
+    edition = localize(load_content(content_copy), "en")
+    logo.write_text((HOSTILE / fixture).read_text().replace("127.0.0.1:9", f"127.0.0.1:{port}"))
+    job = Job("en", PRODUCTS["flyer"], "a4")
+    with pytest.raises(FetchRefused) as caught:
+        pdf.render(edition, job, ROOT / "templates", content_copy)
+    assert str(caught.value).startswith(f"{job.relpath}: refused to load "
+                                        f"{refused.format(port=port)}. An image or template")
+    with listener, pytest.raises(TimeoutError):
+        listener.accept()  # nothing ever connected

@@ -296,20 +296,35 @@ def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
 
 def lay_out(source: str, templates: Path, roots: list[Path], job: Job):
     """Lay out HTML with the project-only fetcher."""
+    fetcher = ProjectFetcher(roots)
     try:
-        return HTML(string=source, base_url=_print_folder(templates).as_uri() + "/",
-                    url_fetcher=ProjectFetcher(roots)).render(font_config=_font_config())
+        document = HTML(string=source, base_url=_print_folder(templates).as_uri() + "/",
+                        url_fetcher=fetcher).render(font_config=_font_config())
     except Refused as exc:
         raise FetchRefused(f"{job.relpath}: {exc}") from exc
+    _no_refusals(fetcher, job)
+    return document
 
 
 def write_pdf(source: str, document, job: Job) -> bytes:
     """Write the tagged PDF (PDF/UA-1), with an identifier derived from its HTML."""
     identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
-    try:  # attachments are fetched only now, while the PDF is written
-        return document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
+    try:  # attachments and an SVG's own images are fetched only now, while the PDF is written
+        data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
     except Refused as exc:
         raise FetchRefused(f"{job.relpath}: {exc}") from exc
+    _no_refusals(document.url_fetcher, job)
+    return data
+
+
+def _no_refusals(fetcher: ProjectFetcher, job: Job) -> None:
+    """Fail the output if anything was refused, even where WeasyPrint only logged it (an
+    image inside an SVG): a quietly missing logo is a wrong handout."""
+    if fetcher.refused:
+        raise FetchRefused(f"{job.relpath}: refused to load {'; '.join(fetcher.refused)}. An "
+                           "image or template asks for something outside the project's "
+                           "templates, fonts and content, or on the network; remove that "
+                           "reference (an SVG logo must be self-contained)")
 
 
 # Which texts the data-sections that are not content sections show (regular expressions
