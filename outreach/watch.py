@@ -123,10 +123,16 @@ def _handler(out_dir: Path, state: State):
 
 
 def _rebuild(options: BuildOptions, state: State, say) -> None:
+    """Build once and record the outcome for the page; no error ends watching."""
     began = time.perf_counter()
     try:
         report = build(options)
-    except OutreachError as exc:
+    except Exception as exc:  # noqa: BLE001 - no save, however broken, may end watching
+        if not isinstance(exc, OutreachError):
+            explained = explain_os_error(exc) if isinstance(exc, OSError) else exc
+            exc = explained if isinstance(explained, OutreachError) else OutreachError(
+                f"internal error: {type(exc).__name__}: {exc} (a bug in outreach; run the "
+                "same build with --debug to see where)")
         _update_gallery(options.out_dir, say)  # so there is a page even if the first build fails
         with state.lock:
             state.build += 1

@@ -173,3 +173,17 @@ def test_a_build_that_cannot_get_the_folder_gives_up_with_a_clear_message(tmp_pa
         f"another build (process {os.getpid()}) has been writing into {tmp_path} for over 0.5 s; "
         "wait for it to finish or build into another folder with --out")
     assert not (tmp_path / "en").exists()
+
+
+def test_watch_keeps_watching_whatever_a_build_raises(tmp_path, monkeypatch):
+    from outreach import watch
+
+    def broken(options):
+        raise LookupError("unknown encoding: klingon")
+
+    monkeypatch.setattr(watch, "build", broken)
+    state, said = watch.State(), []
+    watch._rebuild(BuildOptions(out_dir=tmp_path, **FLYER), state, said.append)
+    assert state.build == 1
+    assert state.error.startswith("internal error: LookupError: unknown encoding: klingon")
+    assert "the last good outputs stay in place" in said[0]
