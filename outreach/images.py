@@ -20,8 +20,9 @@ from xml.parsers import expat
 
 from PIL import Image
 
-from .safefetch import MAX_DATA_URI
 
+MAX_DATA_URI = 512 * 1024
+"""The largest data: URI a document may carry (the PDF engine's fetcher refuses larger ones)."""
 MAX_PIXELS = 40_000_000
 """40 megapixels: more than twice a full A3 or tabloid page at 300 dpi (about 17.4 megapixels),
 far more than any logo needs, and small enough to decode in a fraction of a second."""

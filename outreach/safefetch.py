@@ -15,7 +15,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-MAX_DATA_URI = 512 * 1024
+from .images import MAX_DATA_URI  # one limit for load-time checks and the fetcher
 
 
 class Refused(FatalURLFetchingError):
