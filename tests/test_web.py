@@ -200,3 +200,22 @@ def test_page_is_one_small_self_contained_file(web_built, locale):
     assert source.count("data:font/woff2;base64,") >= 2  # regular and bold, embedded
     assert "<svg" in source  # the QR code, inline
     assert path.stat().st_size < 300_000
+
+
+def test_chapter_page_links_its_local_contact_and_passes_axe(tmp_path, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    report = build(BuildOptions(out_dir=tmp_path, locales=("en",), products=("web",)))
+    assert not report.failures
+    path = tmp_path / "chapters" / "riverside-elementary-pta" / "en" / "flyer.html"
+    page = _open(browser, path, "phone")
+    try:
+        contact = page.eval_on_selector_all(".contact a", "links => links.map(a => a.href)")
+        assert contact == ["tel:5550104477", "mailto:counselor@riverside.example.org"]
+        assert "Keeping kids safe online: a parent night" in page.inner_text(".event")
+        page.screenshot(path=str(tmp_path / "web-chapter-phone.png"), full_page=True)
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()
+        assert page.left_file == []
+    finally:
+        page.close()
