@@ -18,7 +18,7 @@ from outreach import BuildOptions, build
 from outreach.content import load_content
 from outreach.localize import localize
 
-from .conftest import CONTENT, IN_CI, need_tool
+from .conftest import CONTENT, IN_CI, ROOT, edit, need_tool
 from .test_campaigns import _english_label_words
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -160,7 +160,7 @@ class _Reader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
-        if tag in ("style", "script", "head") and tag != "head":
+        if tag in ("style", "script"):
             self._hidden += 1
         self.texts += [v for k, v in attrs if k in ("alt", "title", "aria-label") and v]
         if tag in ("img", "script", "link", "iframe", "source", "video", "audio", "object"):
@@ -219,3 +219,17 @@ def test_chapter_page_links_its_local_contact_and_passes_axe(tmp_path, browser):
         assert page.left_file == []
     finally:
         page.close()
+
+
+def test_a_web_template_change_rebuilds_only_the_web_page(tmp_path):
+    import shutil
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    options = BuildOptions(templates_dir=templates, out_dir=tmp_path / "out", locales=("en",),
+                           products=("flyer", "web"), papers=("letter",), no_chapters=True)
+    assert len(build(options).outputs) == 2
+    edit(templates / "web" / "flyer.css", "--tint: #F4F1EA;", "--tint: #F5F2EB;")
+    rebuilt = build(options).outputs
+    assert [b.path.relative_to(tmp_path / "out").as_posix() for b in rebuilt] == ["en/flyer.html"]
+    assert "#F5F2EB" in (tmp_path / "out" / "en" / "flyer.html").read_text(encoding="utf-8")
