@@ -233,3 +233,19 @@ def test_a_web_template_change_rebuilds_only_the_web_page(tmp_path):
     rebuilt = build(options).outputs
     assert [b.path.relative_to(tmp_path / "out").as_posix() for b in rebuilt] == ["en/flyer.html"]
     assert "#F5F2EB" in (tmp_path / "out" / "en" / "flyer.html").read_text(encoding="utf-8")
+
+
+def test_a_web_palette_that_fails_aa_stops_the_build(tmp_path):
+    import shutil
+
+    from outreach.errors import TemplateError
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    edit(templates / "web" / "flyer.css", "--alert: #A3271B;", "--alert: #E06050;")
+    with pytest.raises(TemplateError) as caught:
+        build(BuildOptions(templates_dir=templates, out_dir=tmp_path / "out", locales=("en",),
+                           products=("web",), no_chapters=True))
+    assert "paper #FFFFFF on alert #E06050 (the emergency number's button) has contrast " \
+           "3.52:1; WCAG AA needs 4.5:1" in str(caught.value)
+    assert not (tmp_path / "out" / "en" / "flyer.html").exists()

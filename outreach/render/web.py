@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import TemplateError as JinjaError
 from markupsafe import Markup
 
-from .. import fonts
+from .. import contrast, fonts
 from ..errors import RenderError, TemplateError
 from ..localize import Edition, bare_url
 from . import Job, pdf, webfonts
@@ -34,13 +34,14 @@ def _folders(templates: Path) -> tuple[Path, Path]:
 
 
 def preflight(edition: Edition, job: Job, templates: Path, located=None) -> None:
-    """Check that the templates and fonts exist before rendering."""
+    """Check that the templates and fonts exist and the palette passes AA before rendering."""
     web, printed = _folders(templates)
     for path in (web / TEMPLATE, web / STYLE, printed / "_parts.html.j2"):
         if not path.is_file():
             raise TemplateError(f"{path}: missing template for {job.product.name}")
     for face in fonts.faces_for(edition.font_lang):
         fonts.locate(face)
+    contrast.check_web(web / STYLE)
 
 
 def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
