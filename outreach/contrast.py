@@ -24,8 +24,9 @@ FLYER_PAIRS = (
     ("muted", "tint", "the quote's attribution", False),
     ("primary", "tint", "the panel's heading", False),
 )
-# The web page adds white on the emergency line's red button.
-WEB_PAIRS = FLYER_PAIRS + (("paper", "alert", "the emergency number's button", False),)
+# The web page adds white on the emergency line's red button and ink on the amber one.
+WEB_PAIRS = FLYER_PAIRS + (("paper", "alert", "the emergency number's button", False),
+                           ("ink", "accent", "the button down to the help", False))
 # The same for the deck, by theme colour name (the renderer draws with these too).
 DECK_PAIRS = (
     ("dk1", "lt1", "body text", False),
