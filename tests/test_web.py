@@ -154,7 +154,8 @@ def test_print_stylesheet_hides_the_skip_link_and_buttons(web_built, browser):
 
 
 class _Reader(HTMLParser):
-    """Collect what a reader sees or hears, and every URL the page would load."""
+    """Collect what a reader sees or hears, and every URL the page would fetch (data: URIs
+    are inside the file)."""
 
     def __init__(self):
         super().__init__()
@@ -166,7 +167,8 @@ class _Reader(HTMLParser):
             self._hidden += 1
         self.texts += [v for k, v in attrs if k in ("alt", "title", "aria-label") and v]
         if tag in ("img", "script", "link", "iframe", "source", "video", "audio", "object"):
-            self.loads += [values.get(k) for k in ("src", "href", "data") if values.get(k)]
+            self.loads += [url for k in ("src", "href", "data")
+                           if (url := values.get(k)) and not url.startswith("data:")]
 
     def handle_endtag(self, tag):
         if tag in ("style", "script"):
@@ -251,3 +253,16 @@ def test_a_web_palette_that_fails_aa_stops_the_build(tmp_path):
     assert "paper #FFFFFF on alert #E06050 (the emergency number's button) has contrast " \
            "3.52:1; WCAG AA needs 4.5:1" in str(caught.value)
     assert not (tmp_path / "out" / "en" / "flyer.html").exists()
+
+
+def test_a_logo_is_inside_the_page(content_copy, tmp_path):
+    from .test_images import png, use_logo
+
+    use_logo(content_copy, "logo.png", png())
+    report = build(BuildOptions(content_dir=content_copy, out_dir=tmp_path, locales=("en",),
+                                products=("web",), no_chapters=True))
+    assert not report.failures
+    source = (tmp_path / "en" / "flyer.html").read_text(encoding="utf-8")
+    assert '<img class="logo" src="data:image/png;base64,' in source
+    assert 'alt="Outreach Parent Safety Project"' in source
+    assert _read(tmp_path / "en" / "flyer.html").loads == []
