@@ -8,6 +8,7 @@ self-containment check read the HTML itself and always run.
 
 from __future__ import annotations
 
+import importlib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,6 +28,20 @@ SIZES = {"phone": (360, 740), "desktop": (1280, 800)}
 LOCALES = ("en", "ar")
 
 
+def _need(module: str):
+    """Import a test extra; skip locally, fail in CI, when it is absent."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        if IN_CI:
+            pytest.fail(f"{module} is required in CI; pip install -e '.[test]'")
+        pytest.skip(f"{module} is not installed")
+
+
+def _axe():
+    return _need("axe_playwright_python.sync_playwright").Axe()
+
+
 @pytest.fixture(scope="module")
 def web_built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("web")
@@ -40,13 +55,7 @@ def web_built(tmp_path_factory) -> Path:
 def browser():
     """Debian's Chromium, headless, closed when the module's tests are done."""
     path = need_tool("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if IN_CI:
-            pytest.fail("playwright is required in CI; pip install -e '.[test]'")
-        pytest.skip("playwright is not installed")
-    driver = sync_playwright().start()
+    driver = _need("playwright.sync_api").sync_playwright().start()
     try:
         chromium = driver.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         try:
@@ -79,12 +88,10 @@ def _open(browser, file: Path, size: str):
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("locale", LOCALES)
 def test_page_passes_axe_and_fits_the_screen(web_built, browser, tmp_path, locale, size):
-    from axe_playwright_python.sync_playwright import Axe
-
     page = _open(browser, web_built / locale / "flyer.html", size)
     try:
         page.screenshot(path=str(tmp_path / f"web-{locale}-{size}.png"), full_page=True)
-        results = Axe().run(page)
+        results = _axe().run(page)
         assert results.violations_count == 0, results.generate_report()
         assert page.left_file == []
         width = SIZES[size][0]
@@ -98,12 +105,10 @@ def test_page_passes_axe_and_fits_the_screen(web_built, browser, tmp_path, local
 
 
 def test_axe_is_bundled_and_offline():
-    pytest.importorskip("axe_playwright_python")
-    from axe_playwright_python.sync_playwright import Axe
-
-    script = Axe().axe_script
-    assert "axe.run" in script or "axe" in script[:2000]
-    assert len(script) > 100_000  # the whole of axe-core, not a loader that fetches it
+    bundled = Path(_need("axe_playwright_python").__file__).parent / "axe.min.js"
+    script = _axe().axe_script
+    assert script == bundled.read_text(encoding="utf-8")
+    assert len(script) > 100_000 and "axe.version" in script  # axe-core itself, not a loader
 
 
 @pytest.mark.parametrize("locale,direction", [("en", "ltr"), ("ar", "rtl")])
@@ -207,8 +212,6 @@ def test_page_is_one_small_self_contained_file(web_built, locale):
 
 
 def test_chapter_page_links_its_local_contact_and_passes_axe(tmp_path, browser):
-    from axe_playwright_python.sync_playwright import Axe
-
     report = build(BuildOptions(out_dir=tmp_path, locales=("en",), products=("web",)))
     assert not report.failures
     path = tmp_path / "chapters" / "riverside-elementary-pta" / "en" / "flyer.html"
@@ -218,7 +221,7 @@ def test_chapter_page_links_its_local_contact_and_passes_axe(tmp_path, browser):
         assert contact == ["tel:5550104477", "mailto:counselor@riverside.example.org"]
         assert "Keeping kids safe online: a parent night" in page.inner_text(".event")
         page.screenshot(path=str(tmp_path / "web-chapter-phone.png"), full_page=True)
-        results = Axe().run(page)
+        results = _axe().run(page)
         assert results.violations_count == 0, results.generate_report()
         assert page.left_file == []
     finally:
