@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up outreach on a Debian machine: system libraries and fonts, then a virtualenv in .venv.
 #   bash setup.sh          what building needs
-#   bash setup.sh --test   also what the tests need (LibreOffice, poppler, zbar, test extras)
+#   bash setup.sh --test   also what the tests need (LibreOffice, poppler, zbar, Chromium,
+#                          test extras)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,7 +14,8 @@ with_tests=0
 packages=(python3 python3-venv python3-pip libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
           fonts-noto-core fonts-noto-cjk)
 if [ "$with_tests" = 1 ]; then
-  packages+=(libreoffice-impress poppler-utils zbar-tools gettext)
+  # chromium: the web page's browser tests (Playwright drives it; it never downloads one)
+  packages+=(libreoffice-impress poppler-utils zbar-tools gettext chromium)
 fi
 
 missing=()

@@ -24,6 +24,9 @@ FLYER_PAIRS = (
     ("muted", "tint", "the quote's attribution", False),
     ("primary", "tint", "the panel's heading", False),
 )
+# The web page adds white on the emergency line's red button and ink on the amber one.
+WEB_PAIRS = FLYER_PAIRS + (("paper", "alert", "the emergency number's button", False),
+                           ("ink", "accent", "the button down to the help", False))
 # The same for the deck, by theme colour name (the renderer draws with these too).
 DECK_PAIRS = (
     ("dk1", "lt1", "body text", False),
@@ -106,6 +109,14 @@ def check_print(folder: Path) -> None:
     if modes.is_file():
         copier = {**colours, **css_colours(modes.read_text(encoding="utf-8"), PHOTOCOPIER)}
         problems += _failures(copier, FLYER_PAIRS, f"{modes} ({PHOTOCOPIER})")
+    if problems:
+        raise TemplateError("\n".join(problems))
+
+
+def check_web(stylesheet: Path) -> None:
+    """Raise TemplateError naming every colour pair of the web page's palette that fails AA."""
+    colours = css_colours(stylesheet.read_text(encoding="utf-8"))
+    problems = _failures(colours, WEB_PAIRS, str(stylesheet))
     if problems:
         raise TemplateError("\n".join(problems))
 

@@ -96,6 +96,8 @@ class Labels(BaseModel):
     """Alternative text of one step of a diagram; keep {n} and {title}."""
     arrow: _Label
     """Alternative text of an arrow between two steps; keep {from} and {to}."""
+    skip_to_main: _Label
+    """The web page's first link, for keyboard users: it jumps past the headline."""
 
     @field_validator(*PATTERNS)
     @classmethod

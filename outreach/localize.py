@@ -124,6 +124,18 @@ class Edition:
             found.append((self.label("online"), bare_url(resource.url), resource.url))
         return found
 
+    def contact_ways(self, contact) -> list[tuple[str, str, str]]:
+        """Every way to reach a chapter's local contact: (verb, what to show, link) for
+        call, e-mail and web, as the web page links them."""
+        found = []
+        if contact.phone:
+            found.append((self.label("call"), contact.phone, "tel:" + _dial(contact.phone)))
+        if contact.email:
+            found.append((self.label("email"), contact.email, "mailto:" + contact.email))
+        if contact.url:
+            found.append((self.label("online"), bare_url(contact.url), contact.url))
+        return found
+
     def number(self, stat: Statistic) -> str:
         """Format a statistic's value for the locale, e.g. '4.8 million' or '1 in 5'."""
         # The locale's own digits (e.g. Arabic-Indic for ar-EG), not always Latin ones.

@@ -137,7 +137,8 @@ def check(options: BuildOptions) -> Content:
 
 
 _COST = {"handout-notes": 4, "flyer-large": 3, "brochure": 3, "handout-audience": 3,
-         "flyer": 2, "poster": 2, "cards": 2, "deck": 1}
+         "flyer": 2, "poster": 2, "cards": 2, "deck": 1,
+         "web": 1}
 """Rough relative render cost of each product, for scheduling."""
 
 

@@ -57,11 +57,11 @@ def test_each_chapter_gets_its_personal_set_in_its_own_folder(built):
                  for p in (built / RIVERSIDE).rglob("*") if p.is_file()}
     assert riverside == {f"{locale}/{name}" for locale in ("en", "es", "ar") for name in (
         "flyer-letter.pdf", "brochure-letter.pdf", "cards-letter.pdf", "poster-tabloid.pdf",
-        "deck.pptx")}
+        "deck.pptx", "flyer.html")}
     # The UK chapter gives no paper: en-GB is printed on A4 there.
     cedar = sorted(p.name for p in (built / CEDAR / "en-GB").iterdir())
     assert cedar == ["brochure-a4.pdf", "cards-a4.pdf", "deck.pptx", "flyer-a4.pdf",
-                     "poster-a3.pdf"]
+                     "flyer.html", "poster-a3.pdf"]
 
 
 def test_contact_and_event_are_printed_on_flyer_poster_and_cards(built):

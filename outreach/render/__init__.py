@@ -46,6 +46,8 @@ class Product:
     """Template folders the output is made from (for incremental builds)."""
     finishes: tuple[str, ...] = ()
     """The modes it is made in, if not all of them (handouts print the deck's colours)."""
+    stem: str = ""
+    """The file's base name when it differs from the product name."""
 
     @property
     def papers(self) -> tuple[str, ...]:
@@ -78,9 +80,9 @@ class Job:
     @property
     def relpath(self) -> Path:
         """Where the output goes under the output folder:
-        ``[chapters/<id>/]<locale>/<product>[-<sheet>][-<mode>].<ext>``."""
+        ``[chapters/<id>/]<locale>/<stem or product>[-<sheet>][-<mode>].<ext>``."""
         name = "-".join(part for part in (
-            self.product.name, self.sheet and self.sheet.removesuffix("-landscape"),
+            self.product.stem or self.product.name, self.sheet and self.sheet.removesuffix("-landscape"),
             None if self.mode == "standard" else self.mode)
             if part)
         folder = Path("chapters", self.chapter) if self.chapter else Path()
@@ -105,6 +107,10 @@ PRODUCTS = {
                                 template="handout", pages=20, uses=("print", "deck"),
                                 finishes=("standard",)),
     "deck": Product("deck", "pptx", "outreach.render.pptx", uses=("deck",), personal=True),
+    # The accessible web page: one self-contained flyer.html per locale. It lays out the
+    # print flyer's slots with the print partials, so the print folder is an input too.
+    "web": Product("web", "html", "outreach.render.web", personal=True, uses=("web", "print"),
+                   stem="flyer"),
 }
 
 

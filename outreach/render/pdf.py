@@ -90,8 +90,10 @@ def _breakable(address: str) -> Markup:
 
 
 @lru_cache(maxsize=4)
-def _environment(folder: Path) -> Environment:
-    env = Environment(loader=FileSystemLoader(folder), autoescape=True,
+def environment(*folders: Path) -> Environment:
+    """The Jinja environment over template folders (searched in order), with the filters
+    the print partials use; the web page searches its own folder, then the print one."""
+    env = Environment(loader=FileSystemLoader(list(folders)), autoescape=True,
                       undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters["bare_url"] = bare_url
     env.filters["site"] = _site
@@ -151,7 +153,7 @@ def context(edition: Edition, job: Job, templates: Path) -> dict:
 def render_template(name: str, templates: Path, values: dict) -> str:
     """Render one print template, turning template bugs into TemplateError."""
     try:
-        return _environment(_print_folder(templates)).get_template(name).render(**values)
+        return environment(_print_folder(templates)).get_template(name).render(**values)
     except JinjaError as exc:
         raise TemplateError(f"print template {name}: {exc}") from exc
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import segno
+from markupsafe import escape
 
 
 def qr_svg_uri(url: str, colour: str = "#1D2B36") -> str:
@@ -10,3 +11,10 @@ def qr_svg_uri(url: str, colour: str = "#1D2B36") -> str:
     code = segno.make(url, error="m", micro=False)
     return code.svg_data_uri(dark=colour, light="#ffffff", border=4, scale=1,
                              omitsize=True, nl=False)
+
+
+def qr_svg(url: str, label: str, colour: str = "#1D2B36") -> str:
+    """Return inline SVG markup of a QR code for ``url``, named ``label`` for screen readers."""
+    code = segno.make(url, error="m", micro=False)
+    svg = code.svg_inline(dark=colour, light="#ffffff", border=4, scale=1, omitsize=True)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
