@@ -22,7 +22,9 @@ from .content import CAMPAIGN_FILE, DECK_FILE, Content
 from .errors import ContentError, Problem, UsageError
 from .fields import FLAT, TRANSLATABLE
 from .labels import DEFAULTS_FILE, INTERFACE_DIR, LABEL_NAMES, Labels, defaults
+from . import pofile
 from .output import atomic_write
+from .yamlsafe import read_text
 
 LOCALES_DIR = "locales"
 TEMPLATE = "messages.pot"
@@ -151,17 +153,26 @@ def _babel_locale(locale: str) -> Locale:
 
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     """Read a PO file; raise ContentError with the line number if it is malformed."""
+    return _read(path, locale)[0]
+
+
+def _read(path: Path, locale: str | None = None) -> tuple[Catalog, dict[str, str]]:
+    """Check a PO file strictly (see outreach/pofile.py), then read it: (catalog, header)."""
     display = str(path)
+    text, problems = read_text(path, display, not_utf8=pofile.UTF8_ADVICE)
+    if text is None:
+        raise ContentError(problems)
+    problems, header = pofile.check(text, display)
+    if problems:
+        raise ContentError(problems)
     try:
-        with path.open("rb") as handle:
-            return read_po(handle, locale=locale and str(_babel_locale(locale)),
-                           abort_invalid=True)
+        catalog = read_po(io.StringIO(text), locale=locale and str(_babel_locale(locale)),
+                          abort_invalid=True, charset="utf-8")
     except PoFileError as exc:
         raise ContentError([Problem(display, exc.lineno, 1, "", f"PO syntax: {exc}")]) from exc
-    except UnicodeDecodeError as exc:
-        raise ContentError([Problem(display, 1, 1, "", "not UTF-8 text; save the file as UTF-8")]) from exc
-    except OSError as exc:
-        raise ContentError([Problem(display, 1, 1, "", f"cannot read the file ({exc.strerror})")]) from exc
+    except (LookupError, ValueError) as exc:  # a header Babel cannot parse (plural forms)
+        raise ContentError([Problem(display, 1, 1, "", f"bad PO header: {exc}")]) from exc
+    return catalog, header
 
 
 def extract(content: Content) -> Path:
