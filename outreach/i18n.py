@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -28,7 +28,9 @@ from .yamlsafe import read_text
 
 LOCALES_DIR = "locales"
 TEMPLATE = "messages.pot"
-REVIEW_FLAG = "awaiting review by a native speaker"
+REVIEW_NOTE = ("# Review: a native speaker reads every text against the English, then runs\n"
+               "# 'python build.py i18n review {locale} --by NAME'; until then it prints as a draft.")
+"""The header comment of a new catalog; the review itself is recorded in header fields."""
 
 
 @dataclass(frozen=True)
@@ -234,7 +236,7 @@ def init(content: Content, locale: str) -> Path:
     catalog = Catalog(locale=babel_locale, project=pot.project, version=pot.version,
                       copyright_holder=pot.copyright_holder, fuzzy=False,
                       header_comment=f"# {babel_locale.english_name} translation of "
-                                     f"{pot.project}.\n# Status: {REVIEW_FLAG}.\n#",
+                                     f"{pot.project}.\n{REVIEW_NOTE.format(locale=locale)}\n#",
                       creation_date=dt.datetime(2026, 1, 1),
                       revision_date=dt.datetime(2026, 1, 1))
     atomic_write(path, _po_bytes(_merge(catalog, pot)))
@@ -253,7 +255,11 @@ def update(content: Content) -> list[Path]:
     pot = template(content)
     for locale in catalog_locales(content):
         path = po_path(content, locale)
-        atomic_write(path, _po_bytes(_merge(read_catalog(path, locale), pot)))
+        catalog, header = _read(path, locale)
+        text = _po_bytes(_merge(catalog, pot)).decode("utf-8")
+        if kept := pofile.fields_of(header, pofile.REVIEW_FIELDS):  # Babel would drop them
+            text = pofile.set_fields(text, kept)
+        atomic_write(path, text.encode("utf-8"))
         paths.append(path)
     return paths
 
@@ -286,12 +292,14 @@ class Translation:
     lines: dict[str, int]
     """PO line of each id, for locating errors in translated text."""
     file: str
+    header: dict[str, str] = field(default_factory=dict)
+    """The catalog's header fields (its review record among them, see outreach/review.py)."""
 
 
 def translation(content: Content, locale: str) -> Translation:
     """Read a locale's catalog against the current content; stale entries count as fuzzy."""
     path = po_path(content, locale)
-    catalog = read_catalog(path, locale) if path.is_file() else Catalog(locale=None)
+    catalog, header = _read(path, locale) if path.is_file() else (Catalog(locale=None), {})
     by_id = {m.context: m for m in catalog if m.id and m.context}
     tool = tool_strings(locale)
     strings, fuzzy, missing, lines = {}, [], [], {}
@@ -308,7 +316,7 @@ def translation(content: Content, locale: str) -> Translation:
             fuzzy.append(text.id)
         else:
             strings[text.id] = message.string
-    return Translation(strings, fuzzy, missing, lines, str(path))
+    return Translation(strings, fuzzy, missing, lines, str(path), header)
 
 
 def tool_catalog_path(locale: str) -> Path:

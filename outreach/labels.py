@@ -96,6 +96,8 @@ class Labels(BaseModel):
     """Alternative text of one step of a diagram; keep {n} and {title}."""
     arrow: _Label
     """Alternative text of an arrow between two steps; keep {from} and {to}."""
+    draft_translation: _Label
+    """Small line on every product of a translation nobody has marked reviewed yet."""
 
     @field_validator(*PATTERNS)
     @classmethod

@@ -235,3 +235,27 @@ def _newlines(checker: _Checker, entry: _Entry, msgid: str | None, where: str) -
             if test(msgid, "\n") != test(value, "\n"):
                 checker.fail(entry.parts[keyword][0][0], 1, f"msgid and {keyword} must both "
                              f"{end} with a newline (\\n) or both not", where)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def set_fields(text: str, fields: dict[str, str]) -> str:
+    """Return a checked catalog's text with these header fields set, the rest untouched."""
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("msgstr"))
+    end = start + 1
+    while end < len(lines) and lines[end].startswith('"'):
+        end += 1
+    pieces = [_string(line, line.index('"'))[0] for line in lines[start:end]]
+    kept = [row for row in "".join(pieces).split("\n")
+            if row and row.partition(":")[0].strip() not in fields]
+    rows = kept + [f"{name}: {value}" for name, value in fields.items()]
+    return "\n".join(lines[:start] + ['msgstr ""'] + [_quote(row + "\n") for row in rows]
+                     + lines[end:])
+
+
+def fields_of(header: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:
+    """The header fields among ``names`` that are present, to carry over a rewrite."""
+    return {name: header[name] for name in names if name in header}
