@@ -342,3 +342,29 @@ def status(content: Content) -> list[Status]:
         t = translation(content, locale)
         result.append(Status(locale, len(t.strings), len(t.fuzzy), len(t.missing)))
     return result
+
+
+def fallbacks(tr: Translation, locale: str, source: str, strict: bool,
+              draft: str | None = None) -> list[str]:
+    """Warn about texts printed in the source language (or, with ``strict``, refuse them,
+    and refuse the ``draft`` catalog's locale too)."""
+    stale = [(ident, "fuzzy: the source text changed") for ident in tr.fuzzy]
+    stale += [(ident, "untranslated") for ident in tr.missing]
+    if (stale or draft) and strict:
+        raise ContentError([Problem(tr.file, tr.lines.get(i, 1), 1, i,
+                                    f"{why}; translate it or drop --strict") for i, why in stale]
+                           + ([Problem(tr.file, 1, 1, "", f"{locale} is a draft translation, not "
+                                       "yet reviewed by a native speaker; once it is, run "
+                                       f"'python build.py i18n review {draft} --by NAME' (or "
+                                       "drop --strict)")] if draft else []))
+    warnings = []
+    for why in ("untranslated", "fuzzy: the source text changed"):
+        ids = [ident for ident, reason in stale if reason == why]
+        if len(ids) == 1:
+            warnings.append(f"{locale}: {ids[0]} is {why}; printing the {source} text")
+        elif ids:
+            more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
+            warnings.append(f"{locale}: {len(ids)} texts are {why.split(':')[0]}, printed in "
+                            f"{source}: {', '.join(ids[:5])}{more} "
+                            f"(see 'python build.py i18n status')")
+    return warnings
