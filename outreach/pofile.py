@@ -93,7 +93,7 @@ class _Checker:
     def fail(self, line: int, column: int, message: str, path: str = "") -> None:
         self.problems.append(Problem(self.display, line, column, path, message))
 
-    def close(self, number: int) -> None:
+    def close(self) -> None:
         """End the current entry; it must have reached its msgstr."""
         entry, self.entry = self.entry, None
         if entry is None:
@@ -109,7 +109,7 @@ class _Checker:
         """A keyword line: it starts an entry or continues the current one in order."""
         last = self.entry.last if self.entry else ""
         if keyword in _NEXT[""] and (not last or last.startswith("msgstr")):
-            self.close(number)
+            self.close()
             self.entry = _Entry(number, fuzzy=self.fuzzy_next)
             self.fuzzy_next = False
         elif keyword not in _allowed(last):
@@ -132,7 +132,7 @@ class _Checker:
             return
         if stripped.startswith("#"):
             if self.entry is not None and not self.entry.last.startswith("msgstr"):
-                self.close(number)
+                self.close()
             if stripped.startswith("#,") and "fuzzy" in stripped:
                 self.fuzzy_next = True
             if stripped.startswith("#~") and not stripped.startswith("#~|"):
@@ -175,13 +175,13 @@ def check(text: str, display: str) -> tuple[list[Problem], dict[str, str]]:
     lines = text.split("\n")
     for number, raw in enumerate(lines, 1):
         checker.line(number, raw.removesuffix("\r"))
-    checker.close(len(lines))
-    header = _header(checker, display)
+    checker.close()
+    header = _header(checker)
     _entries(checker, lines)
     return checker.problems, header
 
 
-def _header(checker: _Checker, display: str) -> dict[str, str]:
+def _header(checker: _Checker) -> dict[str, str]:
     """The header's fields; its charset must be UTF-8."""
     first = checker.entries[0] if checker.entries else None
     if first is None or first.text("msgid") != "" or "msgctxt" in first.parts:
