@@ -24,7 +24,9 @@ commands:
   i18n extract         write content/locales/messages.pot (every translatable text)
   i18n init LANG       start content/locales/LANG.po for a new language
   i18n update          merge the template into every catalog (changed -> fuzzy)
-  i18n status          translated / fuzzy / untranslated per locale
+  i18n status          translated / fuzzy / untranslated and review state per locale
+  i18n review LANG --by NAME
+                       record that NAME, a native speaker, reviewed LANG's catalog
   watch                rebuild on every save and serve a live preview on 127.0.0.1
   new DIR              start a new campaign in DIR (see README: start a new campaign)
 """
@@ -93,7 +95,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--templates", type=Path, default=None, metavar="DIR",
                    help="templates folder (default: templates/ beside build.py)")
     p.add_argument("--strict", action="store_true",
-                   help="treat untranslated or stale (fuzzy) texts as errors, not warnings")
+                   help="treat untranslated or stale (fuzzy) texts, and draft (unreviewed) "
+                        "locales, as errors, not warnings")
+    p.add_argument("--by", default=None, metavar="NAME",
+                   help="with 'i18n review': who reviewed the catalog")
     p.add_argument("--min-percent", type=float, default=None, metavar="N",
                    help="with 'i18n status': fail if a locale is less than N%% translated")
     p.add_argument("--force", action="store_true",
@@ -204,11 +209,20 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _i18n(args: argparse.Namespace, content, say) -> int:
-    from . import i18n
+    from . import i18n, review
     from .errors import UsageError
 
-    if args.action not in ("extract", "init", "update", "status"):
-        raise UsageError("say what to do: i18n extract | init LANG | update | status")
+    if args.action not in ("extract", "init", "update", "status", "review"):
+        raise UsageError("say what to do: i18n extract | init LANG | update | status | "
+                         "review LANG --by NAME")
+    if args.action == "review":
+        if not args.lang or not args.by:
+            raise UsageError("i18n review needs a language and who reviewed it, e.g. "
+                             "'i18n review es --by \"Ana Ruiz\"'")
+        done = review.mark(content, args.lang, args.by)
+        say(f"recorded in {i18n.po_path(content, args.lang)}: {done.locale} {done.describe()}; "
+            "its products no longer say 'draft translation' (until a text changes)")
+        return EXIT_OK
     if args.action == "init":
         if not args.lang:
             raise UsageError("i18n init needs a language code, e.g. 'i18n init es'")
@@ -221,11 +235,12 @@ def _i18n(args: argparse.Namespace, content, say) -> int:
             say(f"wrote {path}")
         return EXIT_OK
     rows = i18n.status(content)
-    print(f"{'locale':<10}{'translated':>12}{'fuzzy':>8}{'untranslated':>14}{'percent':>10}")
+    print(f"{'locale':<10}{'translated':>12}{'fuzzy':>8}{'untranslated':>14}{'percent':>10}"
+          "  review")
     failed = []
     for row in rows:
         print(f"{row.locale:<10}{row.translated:>12}{row.fuzzy:>8}{row.untranslated:>14}"
-              f"{row.percent:>9.1f}%")
+              f"{row.percent:>9.1f}%  {review.state(content, row.locale).describe()}")
         if (args.strict and row.translated < row.total) or \
                 (args.min_percent is not None and row.percent < args.min_percent):
             failed.append(row.locale)

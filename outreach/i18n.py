@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -22,11 +22,15 @@ from .content import CAMPAIGN_FILE, DECK_FILE, Content
 from .errors import ContentError, Problem, UsageError
 from .fields import FLAT, TRANSLATABLE
 from .labels import DEFAULTS_FILE, INTERFACE_DIR, LABEL_NAMES, Labels, defaults
+from . import pofile
 from .output import atomic_write
+from .yamlsafe import read_text
 
 LOCALES_DIR = "locales"
 TEMPLATE = "messages.pot"
-REVIEW_FLAG = "awaiting review by a native speaker"
+REVIEW_NOTE = ("# Review: a native speaker reads every text against the English, then runs\n"
+               "# 'python build.py i18n review {locale} --by NAME'; until then it prints as a draft.")
+"""The header comment of a new catalog; the review itself is recorded in header fields."""
 
 
 @dataclass(frozen=True)
@@ -151,17 +155,26 @@ def _babel_locale(locale: str) -> Locale:
 
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     """Read a PO file; raise ContentError with the line number if it is malformed."""
+    return _read(path, locale)[0]
+
+
+def _read(path: Path, locale: str | None = None) -> tuple[Catalog, dict[str, str]]:
+    """Check a PO file strictly (see outreach/pofile.py), then read it: (catalog, header)."""
     display = str(path)
+    text, problems = read_text(path, display, not_utf8=pofile.UTF8_ADVICE)
+    if text is None:
+        raise ContentError(problems)
+    problems, header = pofile.check(text, display)
+    if problems:
+        raise ContentError(problems)
     try:
-        with path.open("rb") as handle:
-            return read_po(handle, locale=locale and str(_babel_locale(locale)),
-                           abort_invalid=True)
+        catalog = read_po(io.StringIO(text), locale=locale and str(_babel_locale(locale)),
+                          abort_invalid=True, charset="utf-8")
     except PoFileError as exc:
         raise ContentError([Problem(display, exc.lineno, 1, "", f"PO syntax: {exc}")]) from exc
-    except UnicodeDecodeError as exc:
-        raise ContentError([Problem(display, 1, 1, "", "not UTF-8 text; save the file as UTF-8")]) from exc
-    except OSError as exc:
-        raise ContentError([Problem(display, 1, 1, "", f"cannot read the file ({exc.strerror})")]) from exc
+    except (LookupError, ValueError) as exc:  # a header Babel cannot parse (plural forms)
+        raise ContentError([Problem(display, 1, 1, "", f"bad PO header: {exc}")]) from exc
+    return catalog, header
 
 
 def extract(content: Content) -> Path:
@@ -223,7 +236,7 @@ def init(content: Content, locale: str) -> Path:
     catalog = Catalog(locale=babel_locale, project=pot.project, version=pot.version,
                       copyright_holder=pot.copyright_holder, fuzzy=False,
                       header_comment=f"# {babel_locale.english_name} translation of "
-                                     f"{pot.project}.\n# Status: {REVIEW_FLAG}.\n#",
+                                     f"{pot.project}.\n{REVIEW_NOTE.format(locale=locale)}\n#",
                       creation_date=dt.datetime(2026, 1, 1),
                       revision_date=dt.datetime(2026, 1, 1))
     atomic_write(path, _po_bytes(_merge(catalog, pot)))
@@ -242,7 +255,11 @@ def update(content: Content) -> list[Path]:
     pot = template(content)
     for locale in catalog_locales(content):
         path = po_path(content, locale)
-        atomic_write(path, _po_bytes(_merge(read_catalog(path, locale), pot)))
+        catalog, header = _read(path, locale)
+        text = _po_bytes(_merge(catalog, pot)).decode("utf-8")
+        if kept := pofile.fields_of(header, pofile.REVIEW_FIELDS):  # Babel would drop them
+            text = pofile.set_fields(text, kept)
+        atomic_write(path, text.encode("utf-8"))
         paths.append(path)
     return paths
 
@@ -275,12 +292,14 @@ class Translation:
     lines: dict[str, int]
     """PO line of each id, for locating errors in translated text."""
     file: str
+    header: dict[str, str] = field(default_factory=dict)
+    """The catalog's header fields (its review record among them, see outreach/review.py)."""
 
 
 def translation(content: Content, locale: str) -> Translation:
     """Read a locale's catalog against the current content; stale entries count as fuzzy."""
     path = po_path(content, locale)
-    catalog = read_catalog(path, locale) if path.is_file() else Catalog(locale=None)
+    catalog, header = _read(path, locale) if path.is_file() else (Catalog(locale=None), {})
     by_id = {m.context: m for m in catalog if m.id and m.context}
     tool = tool_strings(locale)
     strings, fuzzy, missing, lines = {}, [], [], {}
@@ -297,7 +316,7 @@ def translation(content: Content, locale: str) -> Translation:
             fuzzy.append(text.id)
         else:
             strings[text.id] = message.string
-    return Translation(strings, fuzzy, missing, lines, str(path))
+    return Translation(strings, fuzzy, missing, lines, str(path), header)
 
 
 def tool_catalog_path(locale: str) -> Path:
@@ -323,3 +342,29 @@ def status(content: Content) -> list[Status]:
         t = translation(content, locale)
         result.append(Status(locale, len(t.strings), len(t.fuzzy), len(t.missing)))
     return result
+
+
+def fallbacks(tr: Translation, locale: str, source: str, strict: bool,
+              draft: str | None = None) -> list[str]:
+    """Warn about texts printed in the source language (or, with ``strict``, refuse them,
+    and refuse the ``draft`` catalog's locale too)."""
+    stale = [(ident, "fuzzy: the source text changed") for ident in tr.fuzzy]
+    stale += [(ident, "untranslated") for ident in tr.missing]
+    if (stale or draft) and strict:
+        raise ContentError([Problem(tr.file, tr.lines.get(i, 1), 1, i,
+                                    f"{why}; translate it or drop --strict") for i, why in stale]
+                           + ([Problem(tr.file, 1, 1, "", f"{locale} is a draft translation, not "
+                                       "yet reviewed by a native speaker; once it is, run "
+                                       f"'python build.py i18n review {draft} --by NAME' (or "
+                                       "drop --strict)")] if draft else []))
+    warnings = []
+    for why in ("untranslated", "fuzzy: the source text changed"):
+        ids = [ident for ident, reason in stale if reason == why]
+        if len(ids) == 1:
+            warnings.append(f"{locale}: {ids[0]} is {why}; printing the {source} text")
+        elif ids:
+            more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
+            warnings.append(f"{locale}: {len(ids)} texts are {why.split(':')[0]}, printed in "
+                            f"{source}: {', '.join(ids[:5])}{more} "
+                            f"(see 'python build.py i18n status')")
+    return warnings

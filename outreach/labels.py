@@ -98,6 +98,8 @@ class Labels(BaseModel):
     """Alternative text of an arrow between two steps; keep {from} and {to}."""
     skip_to_main: _Label
     """The web page's first link, for keyboard users: it jumps past the headline."""
+    draft_translation: _Label
+    """Small line on every product of a translation nobody has marked reviewed yet."""
 
     @field_validator(*PATTERNS)
     @classmethod

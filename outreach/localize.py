@@ -15,7 +15,7 @@ from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from babel.units import format_unit
 from pydantic import ValidationError
 
-from . import i18n
+from . import i18n, review
 from .content import CAMPAIGN_FILE, DECK_FILE, Content
 from .errors import ContentError, Problem, UsageError
 from .labels import LABEL_NAMES, defaults
@@ -63,6 +63,9 @@ class Edition:
     """The campaign's sections in this locale, with the region's changes applied."""
     deck_sections: tuple = ()
     """The deck outline's own sections in this locale."""
+    draft: bool = False
+    """True if a catalog translates this edition and nobody has marked it reviewed: every
+    product then says so (the ``draft_translation`` label)."""
 
     @cached_property
     def _babel(self) -> Locale:
@@ -384,7 +387,7 @@ def localize(content: Content, locale: str, *, strict: bool = False) -> Edition:
         raise UsageError(f"no translation for locale {locale!r}; available: {', '.join(known)}")
     region = _region_for(content, locale)
     source = content.campaign.meta.source_language
-    campaign, deck, warnings, tr = content.campaign, content.deck, [], None
+    campaign, deck, warnings, tr, draft = content.campaign, content.deck, [], None, False
     catalog = _catalog_for(content, locale)
     if is_pseudo(locale):
         tr = _pseudo_translation(content, locale)
@@ -395,27 +398,9 @@ def localize(content: Content, locale: str, *, strict: bool = False) -> Edition:
             raise UsageError(f"locale {locale!r} has no catalog; run 'python build.py i18n init "
                              f"{_split(locale)[0]}'")
         campaign, deck = _apply(content, tr)
-        warnings = _fallbacks(tr, locale, source, strict)
+        draft = catalog is not None and review.of(content, catalog, tr).draft
+        warnings = i18n.fallbacks(tr, locale, source, strict, draft and catalog)
     return Edition(locale, campaign, deck, region, content.regions.get(region), content.folder,
                    tuple(warnings), labels=_labels(campaign, tr),
-                   sections=_regional(content, campaign, region), deck_sections=tuple(deck.sections))
-
-
-def _fallbacks(tr: i18n.Translation, locale: str, source: str, strict: bool) -> list[str]:
-    """Warn about texts printed in the source language (or, with ``strict``, refuse them)."""
-    stale = [(ident, "fuzzy: the source text changed") for ident in tr.fuzzy]
-    stale += [(ident, "untranslated") for ident in tr.missing]
-    if stale and strict:
-        raise ContentError([Problem(tr.file, tr.lines.get(i, 1), 1, i,
-                                    f"{why}; translate it or drop --strict") for i, why in stale])
-    warnings = []
-    for why in ("untranslated", "fuzzy: the source text changed"):
-        ids = [ident for ident, reason in stale if reason == why]
-        if len(ids) == 1:
-            warnings.append(f"{locale}: {ids[0]} is {why}; printing the {source} text")
-        elif ids:
-            more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
-            warnings.append(f"{locale}: {len(ids)} texts are {why.split(':')[0]}, printed in "
-                            f"{source}: {', '.join(ids[:5])}{more} "
-                            f"(see 'python build.py i18n status')")
-    return warnings
+                   sections=_regional(content, campaign, region), deck_sections=tuple(deck.sections),
+                   draft=draft)

@@ -1,6 +1,7 @@
 """Hypothesis throws odd content at the whole build: valid output or a clear error, never a crash.
 
-The suite runs a handful of examples; for a longer run:
+Broken PO catalogs are fuzzed too, with gettext's msgfmt --check as the oracle. The suite runs a
+handful of examples; for a longer run:
     OUTREACH_FUZZ_EXAMPLES=300 python -m pytest tests/test_fuzz.py
 """
 
@@ -10,6 +11,7 @@ import math
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from outreach import BuildOptions, OutreachError, build
+from outreach.pofile import control_character
 
 from .conftest import CONTENT
 
@@ -84,3 +87,67 @@ def test_any_content_builds_or_fails_clearly(headline, signs, title, notes, labe
         assert not any(CONTROL.search(v) for v in values), "a control character was printed"
         assert math.isfinite(float(value)), f"{value!r} was printed"
         event("built")
+
+
+AR_PO = CONTENT / "locales" / "ar.po"
+HEADER_END = AR_PO.read_bytes().index(b"\n\n") + 2
+hostile = st.sampled_from([b'"', b"\\", b"\\a", b"\x01", b"\x07", b"\x1b", b"\x7f", b"\xc2\x85",
+                           b"\xff", b"\xe2\x82", b"\n", b"\r", b"\t", b"msgstr ", b"msgid \"\"\n",
+                           b"#, fuzzy\n", b"{", b"}", b"{n}", b"\\n"])
+
+
+@st.composite
+def broken_catalogs(draw) -> bytes:
+    """The Arabic catalog with a few hostile edits after its header, maybe a foreign charset."""
+    body = bytearray(AR_PO.read_bytes()[HEADER_END:])
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(body)))
+        action = draw(st.sampled_from(["insert", "delete", "truncate line"]))
+        if action == "insert":
+            body[at:at] = draw(hostile)
+        elif action == "delete":
+            del body[at:at + draw(st.integers(1, 3))]
+        else:
+            end = body.find(b"\n", at)
+            del body[at:end if end >= 0 else len(body)]
+    head = AR_PO.read_bytes()[:HEADER_END]
+    charset = draw(st.sampled_from([b"utf-8", b"utf-8", b"UTF-8", b"latin-1", b"klingon"]))
+    return head.replace(b"charset=utf-8", b"charset=" + charset) + bytes(body)
+
+
+@settings(max_examples=EXAMPLES * 5, deadline=None,
+          derandomize=not os.environ.get("OUTREACH_FUZZ_EXAMPLES"),
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=broken_catalogs())
+def test_any_broken_catalog_is_rejected_at_a_line_or_prints_clean_text(data, tmp_path):
+    from outreach import ContentError, load_content, localize
+
+    from .conftest import need_tool
+
+    content = tmp_path / "content"
+    if not content.exists():
+        shutil.copytree(CONTENT, content)
+    (content / "locales" / "ar.po").write_bytes(data)
+    msgfmt = subprocess.run([need_tool("msgfmt"), "--check", "-o", "/dev/null",
+                             str(content / "locales" / "ar.po")], capture_output=True, check=False)
+    try:
+        edition = localize(load_content(content), "ar")
+    except ContentError as exc:
+        lines = data.count(b"\n") + 1
+        assert all(p.file.endswith("ar.po") and 1 <= p.line <= lines
+                   for p in exc.problems), exc.problems
+        event("rejected")
+        return
+    assert msgfmt.returncode == 0, f"msgfmt rejects what we printed:\n{msgfmt.stderr.decode()}"
+    texts = [edition.campaign.meta.headline, *edition.labels.values(),
+             *_strings([s.model_dump() for s in (*edition.sections, *edition.deck.slides)])]
+    assert not any(control_character(text) for text in texts)
+    event("accepted")
+
+
+def _strings(value) -> list[str]:
+    """Every string inside nested lists and dicts."""
+    if isinstance(value, str):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return [text for item in items for text in _strings(item)]

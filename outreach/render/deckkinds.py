@@ -138,6 +138,10 @@ class Kinds:
             self.run(head, f"{self.ed.labels['join_us']}: {event.title}", size=20, bold=True)
             self.run(self.para(frame, False, bullet=False),
                      f"{self.ed.event_when(event)} · {event.place}", size=18)
+        if self.ed.draft:  # in the body, so it takes the layout's colours on any theme
+            note = self.para(frame, False, bullet=False)
+            note.space_before = Pt(18)
+            self.run(note, self.ed.labels["draft_translation"], size=18)  # the deck's minimum
         logo = self.ed.logo
         if logo is not None and logo.suffix.lower() in (".png", ".jpg", ".jpeg"):
             picture = slide.shapes.add_picture(str(logo), 0, Inches(0.5), height=Inches(0.9))

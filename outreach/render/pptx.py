@@ -212,6 +212,8 @@ class _Writer(Kinds):
             event = self.ed.local.event
             script += (f"\n{self.ed.labels['join_us']}: {event.title} · "
                        f"{self.ed.event_when(event)} · {event.place}")
+        if kind == "cover" and self.ed.draft:  # so the presenter knows, and can say so
+            script += f"\n{self.ed.labels['draft_translation']}"
         notes = slide.notes_slide.notes_text_frame
         notes.text = script
         for paragraph in notes.paragraphs:
