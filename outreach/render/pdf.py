@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import pydyf
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2 import TemplateError as JinjaError
 from markupsafe import Markup, escape
@@ -17,7 +18,7 @@ from weasyprint.text.fonts import FontConfiguration
 from .. import contrast, fonts
 from ..errors import FetchRefused, RenderError, TemplateError
 from ..i18n import walk
-from ..localize import Edition, bare_url, is_web
+from ..localize import Edition, _dial, bare_url, is_web
 from ..markup import to_html
 from ..safefetch import ProjectFetcher, Refused
 from . import BLEED, SHEETS, Job
@@ -97,6 +98,7 @@ def _environment(folder: Path) -> Environment:
     env.filters["site"] = _site
     env.filters["breakable"] = _breakable
     env.filters["inline"] = to_html
+    env.filters["dial"] = _dial
     env.tests["web"] = is_web
     return env
 
@@ -310,11 +312,52 @@ def write_pdf(source: str, document, job: Job) -> bytes:
     """Write the tagged PDF (PDF/UA-1), with an identifier derived from its HTML."""
     identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
     try:  # attachments and an SVG's own images are fetched only now, while the PDF is written
-        data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
+        data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1",
+                                  finisher=_describe_links)
     except Refused as exc:
         raise FetchRefused(f"{job.relpath}: {exc}") from exc
     _no_refusals(document.url_fetcher, job)
     return data
+
+
+def _describe_links(document, pdf) -> None:
+    """Give each <a> one link annotation, described by its title (PDF/UA /Contents)."""
+    # WeasyPrint tags every link as a /Link structure element holding its annotation, but
+    # describes it by its bare URI, and gives every element inside an <a> (the verb, the
+    # number, an image) an annotation of its own, tagged under that element instead of
+    # the Link. Screen readers should hear "Call …: 1-888-…" once, in the document's
+    # language (the templates put that in the title, from the labels).
+    for page, pdf_page in zip(document.pages, _objects(pdf, pdf.page_references)):
+        for _, _, _, box in page.links:
+            annotation = getattr(box, "link_annotation", None)
+            if annotation is None:
+                continue
+            element = box.element
+            if element is None or element.tag != "a":
+                _unlink(pdf, pdf_page, annotation)
+            elif element.get("title"):
+                annotation["Contents"] = pydyf.String(element.get("title"))
+
+
+def _objects(pdf, references) -> list:
+    """The pydyf objects behind "N 0 R" references."""
+    return [pdf.objects[int(ref.split()[0])] for ref in references]
+
+
+def _unlink(pdf, page, annotation) -> None:
+    """Take an annotation off its page and out of the structure tree."""
+    page["Annots"].remove(annotation.reference)
+    root = _objects(pdf, [pdf.catalog["StructTreeRoot"]])[0]
+    nums = _objects(pdf, [root["ParentTree"]])[0]["Nums"]
+    key = annotation.get("StructParent")
+    for i in range(0, len(nums), 2):
+        if nums[i] == key:
+            element = _objects(pdf, [nums[i + 1]])[0]
+            element["K"][:] = [k for k in element["K"] if not (
+                isinstance(k, bytes) and pdf.objects[int(k.split()[0])].get("Obj")
+                == annotation.reference)]
+            del nums[i:i + 2]
+            return
 
 
 def _no_refusals(fetcher: ProjectFetcher, job: Job) -> None:
