@@ -23,7 +23,9 @@ PATTERNS = {"one_in": ("{n}",), "at_least": ("{n}",), "quoted": ("{text}",),
             "cite": ("{source}", "{year}"), "attribution": ("{speaker}", "{role}"),
             "reviewed": ("{date}",), "hosted_by": ("{host}",), "slide": ("{n}",),
             "continued": ("{title}",), "step": ("{n}", "{title}"),
-            "arrow": ("{from}", "{to}"), "scan_qr": (), "qr_alt": ("{name}", "{address}")}
+            "arrow": ("{from}", "{to}"), "scan_qr": (), "qr_alt": ("{name}", "{address}"),
+            "link_call": ("{name}", "{number}"), "link_text": ("{name}", "{number}"),
+            "link_web": ("{name}", "{address}"), "link_mail": ("{name}", "{address}")}
 """Labels that are patterns, and the placeholders each must keep."""
 
 _Label = Annotated[str | None, Field(None, min_length=1, max_length=300), TRANSLATABLE]
@@ -62,6 +64,14 @@ class Labels(BaseModel):
     """Caption under the QR code."""
     qr_alt: _Label
     """Alternative text of the QR code; keep {name} and {address}."""
+    link_call: _Label
+    """What a phone link does, read by screen readers in a PDF; keep {name} and {number}."""
+    link_text: _Label
+    """What a text (SMS) link does; keep {name} and {number}."""
+    link_web: _Label
+    """Where a web link leads; keep {name} and {address}."""
+    link_mail: _Label
+    """What an e-mail link does; keep {name} and {address}."""
     reviewed: _Label
     """Pattern for the review date in the footer; keep {date}."""
     one_in: _Label

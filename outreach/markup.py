@@ -53,7 +53,8 @@ def to_html(text: str) -> Markup:
         elif span.em:
             piece = Markup("<em>%s</em>") % piece
         elif span.link:
-            piece = Markup('<a href="%s">%s</a>') % (span.link, piece)
+            # the link's own words describe it (a PDF link's description, from content)
+            piece = Markup('<a href="%s" title="%s">%s</a>') % (span.link, span.text, piece)
         parts.append(piece)
     return Markup("").join(parts)
 

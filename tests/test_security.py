@@ -40,7 +40,8 @@ def test_only_the_safe_formatting_subset_becomes_markup(content_copy, tmp_path):
          '[hotline](https://humantraffickinghotline.org) [x](javascript:alert(1))"')
     html = flyer_html(content_copy)
     assert ("Talk <strong>early</strong> and <em>often</em> &lt;script&gt;alert(1)&lt;/script&gt; "
-            '<a href="https://humantraffickinghotline.org">hotline</a> [x](javascript:alert(1))') in html
+            '<a href="https://humantraffickinghotline.org" title="hotline">hotline</a> '
+            "[x](javascript:alert(1))") in html
     build(BuildOptions(content_dir=content_copy, out_dir=tmp_path, locales=("en",), products=("deck",)))
     slide = Presentation(str(tmp_path / "en" / "deck.pptx")).slides[10]
     runs = [r for p in slide.placeholders[1].text_frame.paragraphs for r in p.runs]

@@ -210,23 +210,29 @@ class Kinds:
         for frame, head, r in self.blocks(bodies[0], units, 14):
             self.run(head, self.ed.labels["emergency_now"] if r.emergency else r.name,
                      size=22, bold=True, link=r.url)
-            ways = self.ed.ways(r)
-            dial = [f"{verb} {self.ltr(shown)}" for verb, shown, link in ways
-                    if not is_web(link)]
-            web = [f"{verb} {self.ltr(shown)}" for verb, shown, link in ways
-                   if is_web(link)]
-            # Numbers to dial go large; with nothing to dial, the address does.
-            big = dial or web
+            ways = [(f"{verb} {self.ltr(shown)}", link) for verb, shown, link in self.ed.ways(r)]
+            dial = [way for way in ways if not is_web(way[1])]
+            web = [way for way in ways if is_web(way[1])]
+            # Numbers to dial go large; with nothing to dial, the address does. Each is a
+            # link: tapped in a shared deck, it dials, texts or opens.
             numbers = self.para(frame, False, bullet=False)
             numbers.space_before = Pt(0)
             numbers.line_spacing = 1.0
-            self.run(numbers, "   ·   ".join(big), size=28, bold=True,
-                     colour=self.col["alert"] if r.emergency else self.col["primary"])
+            big = dict(size=28, bold=True,
+                       colour=self.col["alert"] if r.emergency else self.col["primary"])
+            self.linked(numbers, dial or web, "   ·   ", **big)
             detail = self.para(frame, False, bullet=False)
             detail.space_before = Pt(0)
             detail.line_spacing = 1.0
-            rest = [*(web if dial else []), r.purpose, *([r.hours] if r.hours else [])]
-            self.run(detail, " · ".join(rest), size=18, colour=self.col["muted"])
+            rest = [*(web if dial else []), *((t, None) for t in (r.purpose, r.hours) if t)]
+            self.linked(detail, rest, " · ", size=18, colour=self.col["muted"])
+
+    def linked(self, paragraph, pieces: list, between: str, **style) -> None:
+        """Append (text, link or None) pieces as runs, set apart by ``between``."""
+        for i, (text, link) in enumerate(pieces):
+            if i:
+                self.run(paragraph, between, **style)
+            self.run(paragraph, text, link=link, **style)
 
     def sources(self, slide, spec, section, units, bodies) -> None:
         frame = bodies[0].text_frame

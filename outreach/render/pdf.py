@@ -17,10 +17,11 @@ from weasyprint.text.fonts import FontConfiguration
 from .. import contrast, fonts
 from ..errors import FetchRefused, RenderError, TemplateError
 from ..i18n import walk
-from ..localize import Edition, bare_url, is_web
+from ..localize import Edition, _dial, bare_url, is_web
 from ..markup import to_html
 from ..safefetch import ProjectFetcher, Refused
 from . import BLEED, SHEETS, Job
+from .pdflinks import describe_links
 from .qr import qr_svg_uri
 
 ROOMY_BELOW = 0.85
@@ -99,6 +100,7 @@ def environment(*folders: Path) -> Environment:
     env.filters["site"] = _site
     env.filters["breakable"] = _breakable
     env.filters["inline"] = to_html
+    env.filters["dial"] = _dial
     env.tests["web"] = is_web
     return env
 
@@ -312,7 +314,8 @@ def write_pdf(source: str, document, job: Job) -> bytes:
     """Write the tagged PDF (PDF/UA-1), with an identifier derived from its HTML."""
     identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
     try:  # attachments and an SVG's own images are fetched only now, while the PDF is written
-        data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
+        data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1",
+                                  finisher=describe_links)
     except Refused as exc:
         raise FetchRefused(f"{job.relpath}: {exc}") from exc
     _no_refusals(document.url_fetcher, job)

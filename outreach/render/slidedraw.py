@@ -36,6 +36,8 @@ class Run:
     colour: str
     """'RRGGBB'."""
     underline: bool = False
+    link: str | None = None
+    """Where the run's hyperlink leads (tel:, sms:, mailto:, https:), if it has one."""
 
 
 @dataclass(frozen=True)
@@ -142,11 +144,24 @@ def _paragraph_html(p: Paragraph, k: float, first: bool) -> str:
         css += ["font-weight:bold"] if r.bold else []
         css += ["font-style:italic"] if r.italic else []
         css += ["text-decoration:underline"] if r.underline and r.text.strip() else []
-        spans.append(f'<span style="{";".join(css)}">{escape(r.text)}</span>')
+        span = f'<span style="{";".join(css)}">{escape(r.text)}</span>'
+        spans.append(_linked(span, r) if r.link else span)
     if not any(r.text for r in p.runs):
         spans.append("\u200b")
     direction = ' dir="rtl"' if p.rtl else ""
     return f'<p{direction} style="{";".join(style)}">{"".join(spans)}</p>'
+
+
+_LINKS = ("https://", "http://", "tel:", "sms:", "mailto:")
+
+
+def _linked(span: str, r: Run) -> str:
+    """Wrap a run in its link, described by its own words (the PDF link's description)."""
+    if not r.link.startswith(_LINKS):  # a deck from elsewhere may hold javascript: and such
+        return span
+    words = r.text.replace("\u202a", "").replace("\u202c", "")
+    return (f'<a href="{escape(r.link)}" title="{escape(words)}" '
+            f'style="color:inherit;text-decoration:none">{span}</a>')
 
 
 def _box_html(box: Box, k: float) -> str:

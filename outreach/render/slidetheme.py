@@ -134,6 +134,7 @@ class _Text:
 
     def __init__(self, shape, theme: _Theme):
         self.theme = theme
+        self.rels = shape.part.rels
         chain = _chain(shape)
         self.lists = [el.find(f"{qn('p:txBody')}/{qn('a:lstStyle')}") for el in chain]
         self.bodies = [el.find(f"{qn('p:txBody')}/{qn('a:bodyPr')}") for el in chain]
@@ -168,13 +169,20 @@ class _Text:
             return next((el.get(name) for el in chain if el.get(name) is not None), None)
 
         size = int(attr("sz") or 1800) / 100 * self.scale
-        link = rpr is not None and rpr.find(qn("a:hlinkClick")) is not None
+        click = rpr.find(qn("a:hlinkClick")) if rpr is not None else None
+        link = click is not None
         colours = [self.theme.colour(el.find(qn("a:solidFill"))) for el in chain]
         if link and (rpr.find(qn("a:solidFill")) is None):  # links take the theme's hlink
             colours.insert(0, self.theme.slot("hlink"))
         colour = next((c for c in colours if c), None)
         return Run(text, round(size, 2), _bool(attr("b")), _bool(attr("i")),
-                   colour or self.ink, underline=link or attr("u") not in (None, "none"))
+                   colour or self.ink, underline=link or attr("u") not in (None, "none"),
+                   link=self.target(click))
+
+    def target(self, click) -> str | None:
+        """Where a hyperlink leads: its relationship's external target."""
+        rel = self.rels.get(click.get(qn("r:id"))) if click is not None else None
+        return rel.target_ref if rel is not None and rel.is_external else None
 
     def paragraph(self, p) -> Paragraph:
         """One a:p, with alignment, direction, bullet and spacing resolved."""
