@@ -258,7 +258,8 @@ def _render_and_write(content: Content, options: BuildOptions, jobs: list[Job], 
         results = run_all(tasks, report.workers, progress and (
             lambda r: progress.advance(str(r.job.relpath))))
         _write(list(zip(stale, results, strict=True)), options.out_dir, manifest, stamps, report)
-    _gallery(options.out_dir, report, options.workers)
+    if report.outputs or report.unchanged or (options.out_dir / gallery.INDEX).is_file():
+        _gallery(options.out_dir, report, options.workers)  # not for a first build that failed
 
 
 def _gallery(out_dir: Path, report: BuildReport, workers: int | None) -> None:

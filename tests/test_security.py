@@ -19,6 +19,7 @@ from outreach import (
     localize,
 )
 from outreach.render import PRODUCTS, Job, pdf
+from outreach.output import LOCK
 from outreach.safefetch import MAX_DATA_URI, ProjectFetcher, Refused
 from outreach.yamlsafe import MAX_BYTES, MAX_DEPTH
 
@@ -78,7 +79,7 @@ def test_a_template_cannot_reach_outside_the_project(tmp_path, monkeypatch, refe
         build(BuildOptions(templates_dir=templates, out_dir=tmp_path / "out", **EN_FLYER))
     assert "refused to load" in str(caught.value)
     assert connections == [], "no network connection may ever be opened"
-    assert not (tmp_path / "out").exists()
+    assert [p.name for p in (tmp_path / "out").rglob("*")] == [LOCK], "nothing but the lock"
 
 
 def test_fetcher_serves_project_files_and_small_data_only(tmp_path):
