@@ -24,6 +24,14 @@ FLYER_PAIRS = (
     ("muted", "tint", "the quote's attribution", False),
     ("primary", "tint", "the panel's heading", False),
 )
+# The share cards (standard colours only: they are never photocopied), by CSS property.
+SHARE_PAIRS = (
+    ("paper", "primary", "the headline band", False),
+    ("primary", "paper", "the key number", False),
+    ("ink", "paper", "what the number counts", False),
+    ("muted", "paper", "the number's source and the organization", False),
+    ("ink", "accent", "the help band", False),
+)
 # The same for the deck, by theme colour name (the renderer draws with these too).
 DECK_PAIRS = (
     ("dk1", "lt1", "body text", False),
@@ -106,6 +114,14 @@ def check_print(folder: Path) -> None:
     if modes.is_file():
         copier = {**colours, **css_colours(modes.read_text(encoding="utf-8"), PHOTOCOPIER)}
         problems += _failures(copier, FLYER_PAIRS, f"{modes} ({PHOTOCOPIER})")
+    if problems:
+        raise TemplateError("\n".join(problems))
+
+
+def check_share(folder: Path) -> None:
+    """Raise TemplateError naming every colour pair of the share cards that fails AA."""
+    base = folder / "base.css"
+    problems = _failures(css_colours(base.read_text(encoding="utf-8")), SHARE_PAIRS, str(base))
     if problems:
         raise TemplateError("\n".join(problems))
 

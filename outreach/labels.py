@@ -23,7 +23,9 @@ PATTERNS = {"one_in": ("{n}",), "at_least": ("{n}",), "quoted": ("{text}",),
             "cite": ("{source}", "{year}"), "attribution": ("{speaker}", "{role}"),
             "reviewed": ("{date}",), "hosted_by": ("{host}",), "slide": ("{n}",),
             "continued": ("{title}",), "step": ("{n}", "{title}"),
-            "arrow": ("{from}", "{to}"), "scan_qr": (), "qr_alt": ("{name}", "{address}")}
+            "arrow": ("{from}", "{to}"), "scan_qr": (), "qr_alt": ("{name}", "{address}"),
+            "share_alt": ("{headline}", "{number}", "{label}", "{source}", "{year}", "{help}"),
+            "share_help": ("{name}", "{ways}")}
 """Labels that are patterns, and the placeholders each must keep."""
 
 _Label = Annotated[str | None, Field(None, min_length=1, max_length=300), TRANSLATABLE]
@@ -96,6 +98,11 @@ class Labels(BaseModel):
     """Alternative text of one step of a diagram; keep {n} and {title}."""
     arrow: _Label
     """Alternative text of an arrow between two steps; keep {from} and {to}."""
+    share_alt: _Label
+    """Alternative text of a share card (its .txt file); keep {headline}, {number},
+    {label}, {source}, {year} and {help}."""
+    share_help: _Label
+    """The help line in a share card's alternative text; keep {name} and {ways}."""
 
     @field_validator(*PATTERNS)
     @classmethod
