@@ -68,8 +68,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("lang", nargs="?", help=argparse.SUPPRESS)
     p.add_argument("--product", type=_split, default=(), metavar="LIST",
                    help="products to build, comma-separated, from: flyer, flyer-large, "
-                        "brochure, cards, poster, handout-notes, handout-audience, deck "
-                        "(default: all)")
+                        "brochure, cards, poster, handout-notes, handout-audience, deck, "
+                        "slides, flyer-png, flyer-jpg, poster-png, poster-jpg, "
+                        "share-square, share-link, share-story (default: all)")
     p.add_argument("--paper", type=_split, default=(), metavar="LIST",
                    help="paper families for print products: letter (posters on tabloid), "
                         "a4 (posters on A3), or 'region' for each locale's usual one "
