@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 from .errors import ContentError, OutreachError, UsageError, explain_os_error
+from .render import PRODUCTS
 
 EXIT_OK, EXIT_RENDER, EXIT_USAGE = 0, 1, 2
 
@@ -69,8 +70,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("action", nargs="?", help=argparse.SUPPRESS)
     p.add_argument("lang", nargs="?", help=argparse.SUPPRESS)
     p.add_argument("--product", type=_split, default=(), metavar="LIST",
-                   help="products to build, comma-separated, from: flyer, flyer-large, "
-                        "brochure, cards, poster, handout-notes, handout-audience, deck "
+                   help=f"products to build, comma-separated, from: {', '.join(PRODUCTS)} "
                         "(default: all)")
     p.add_argument("--paper", type=_split, default=(), metavar="LIST",
                    help="paper families for print products: letter (posters on tabloid), "

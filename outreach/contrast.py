@@ -27,6 +27,14 @@ FLYER_PAIRS = (
 # The web page adds white on the emergency line's red button and ink on the amber one.
 WEB_PAIRS = FLYER_PAIRS + (("paper", "alert", "the emergency number's button", False),
                            ("ink", "accent", "the button down to the help", False))
+# The share cards (standard colours only: they are never photocopied), by CSS property.
+SHARE_PAIRS = (
+    ("paper", "primary", "the headline band", False),
+    ("primary", "paper", "the key number", False),
+    ("ink", "paper", "what the number counts", False),
+    ("muted", "paper", "the number's source and the organization", False),
+    ("ink", "accent", "the help band", False),
+)
 # The same for the deck, by theme colour name (the renderer draws with these too).
 DECK_PAIRS = (
     ("dk1", "lt1", "body text", False),
@@ -117,6 +125,14 @@ def check_web(stylesheet: Path) -> None:
     """Raise TemplateError naming every colour pair of the web page's palette that fails AA."""
     colours = css_colours(stylesheet.read_text(encoding="utf-8"))
     problems = _failures(colours, WEB_PAIRS, str(stylesheet))
+    if problems:
+        raise TemplateError("\n".join(problems))
+
+
+def check_share(folder: Path) -> None:
+    """Raise TemplateError naming every colour pair of the share cards that fails AA."""
+    base = folder / "base.css"
+    problems = _failures(css_colours(base.read_text(encoding="utf-8")), SHARE_PAIRS, str(base))
     if problems:
         raise TemplateError("\n".join(problems))
 

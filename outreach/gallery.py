@@ -7,7 +7,8 @@ script and nothing from the network: only relative links to the outputs and to
 
 Outputs are found by folder, never by name: ``<out>/<locale>/<file>`` and, for the
 chapters' personalized sets, ``<out>/chapters/<chapter>/<locale>/<file>``; ``.pdf`` and
-``.pptx`` files only, skipping anything whose name starts with a dot (``.thumbs``,
+``.pptx`` files and ``.png`` and ``.jpg`` pictures (whose alt text, if a ``.txt`` sidecar
+sits beside one, is shown with it), skipping anything whose name starts with a dot (``.thumbs``,
 ``.manifest.json``, an ``atomic_write`` temporary) or ends with ``.part``, symbolic links,
 and files at other depths (e.g. ``tools/previews.py``'s ``<out>/previews/``).
 
@@ -29,6 +30,7 @@ from urllib.parse import quote
 from .output import atomic_write
 from .thumbnails import (
     FORMAT,
+    IMAGES,
     RECORD,
     THUMBS,
     WIDTH,
@@ -50,7 +52,7 @@ CHAPTERS = "chapters"
 CAMPAIGNS = "campaigns"
 """Under a build's folder, other campaigns' builds (output/campaigns/<name>/), each with its
 own gallery; this gallery links to them, and theirs link back."""
-KINDS = (".pdf", ".pptx")
+KINDS = (".pdf", ".pptx", *IMAGES)
 RTL = frozenset({"ar", "fa", "he", "ur"})
 """Languages written right to left even if Babel does not know the tag."""
 
@@ -75,6 +77,19 @@ class Entry:
     @property
     def is_deck(self) -> bool:
         return self.path.suffix.lower() == ".pptx"
+
+    @property
+    def is_image(self) -> bool:
+        return self.path.suffix.lower() in IMAGES
+
+    @property
+    def alt_text(self) -> str | None:
+        """A picture's alt text: its .txt sidecar (share cards), if there is one."""
+        sidecar = self.path.with_suffix(".txt")
+        try:
+            return sidecar.read_text(encoding="utf-8").strip() if self.is_image else None
+        except (OSError, UnicodeDecodeError):
+            return None
 
 
 def _visible(path: Path) -> bool:
@@ -163,15 +178,16 @@ def _kb(size: int) -> str:
 
 def _card(entry: Entry, heading: str) -> str:
     name, href = entry.path.name, _url(entry.rel)
-    unit = "slide" if entry.is_deck else "page"
+    unit = "slide" if entry.is_deck else "picture" if entry.is_image else "page"
     pages = _plural(entry.pages, unit) if entry.pages is not None else f"? {unit}s"
-    kind = "deck" if entry.is_deck else "pdf"
+    kind = "deck" if entry.is_deck else "image" if entry.is_image else "pdf"
+    alt = entry.alt_text
     tiles = []
     for number, (width, height) in enumerate(entry.thumbs, 1):
         src = _url(PurePosixPath(THUMBS) / thumb_folder(entry.rel) / f"{number}.png")
-        target = f"{href}#page={number}" if not entry.is_deck else href
+        target = f"{href}#page={number}" if kind == "pdf" else href
         tiles.append(f'<a href="{target}"><img src="{src}" width="{width}" height="{height}" '
-                     f'loading="lazy" decoding="async" alt="{_e(f"{unit} {number} of {name}")}"></a>')
+                     f'loading="lazy" decoding="async" alt="{_e(alt or f"{unit} {number} of {name}")}"></a>')
     if not tiles:
         what = "No slide previews" if entry.is_deck else "No page previews"
         note = entry.note if entry.note.startswith("preview failed") else "open the file to view it"
@@ -179,17 +195,23 @@ def _card(entry: Entry, heading: str) -> str:
         tiles.append(f'<a class="placeholder" href="{href}" style="aspect-ratio: {ratio}" '
                      f'role="img" aria-label="{_e(f"{what} of {name}")}"><span lang="en" dir="ltr">'
                      f'<strong>{what}</strong><br>{_e(note)}</span></a>')
+    sidecar = "" if alt is None else (
+        f'<p class="alt"><a href="{_url(entry.rel.with_suffix(".txt"))}"><span lang="en" dir="ltr">'
+        f'alt text</span></a>: {_e(alt)}</p>')
     return (f'<article class="card {kind}"><{heading} class="name"><a href="{href}"><bdi>{_e(name)}</bdi>'
             f'</a></{heading}><p class="meta"><span lang="en" dir="ltr">{pages} · {_kb(entry.size)}'
-            f'</span></p><div class="pages">{"".join(tiles)}</div></article>')
+            f'</span></p><div class="pages">{"".join(tiles)}</div>{sidecar}</article>')
 
 
 def _counts(entries: list[Entry]) -> str:
-    pages = sum(e.pages or 0 for e in entries if not e.is_deck)
+    pages = sum(e.pages or 0 for e in entries if not e.is_deck and not e.is_image)
     slides = sum(e.pages or 0 for e in entries if e.is_deck)
+    pictures = sum(1 for e in entries if e.is_image)
     parts = [_plural(len(entries), "file"), _plural(pages, "page")]
     if slides:
         parts.append(_plural(slides, "slide"))
+    if pictures:
+        parts.append(_plural(pictures, "picture"))
     return " · ".join(parts)
 
 
@@ -312,6 +334,7 @@ nav a {{ display: inline-block; margin: 0 .15rem .25rem 0; padding: .05rem .5rem
   border: 1px dashed #b7c0c8; overflow-wrap: anywhere; }}
 .placeholder strong {{ color: var(--ink); font-weight: 600; }}
 .empty {{ color: var(--muted); }}
+.alt {{ margin: .5rem 0 0; max-width: {WIDTH}px; font-size: .8rem; color: var(--muted); }}
 """
 
 

@@ -25,7 +25,9 @@ PATTERNS = {"one_in": ("{n}",), "at_least": ("{n}",), "quoted": ("{text}",),
             "continued": ("{title}",), "step": ("{n}", "{title}"),
             "arrow": ("{from}", "{to}"), "scan_qr": (), "qr_alt": ("{name}", "{address}"),
             "link_call": ("{name}", "{number}"), "link_text": ("{name}", "{number}"),
-            "link_web": ("{name}", "{address}"), "link_mail": ("{name}", "{address}")}
+            "link_web": ("{name}", "{address}"), "link_mail": ("{name}", "{address}"),
+            "share_alt": ("{headline}", "{number}", "{label}", "{source}", "{year}", "{help}"),
+            "share_help": ("{name}", "{ways}")}
 """Labels that are patterns, and the placeholders each must keep."""
 
 _Label = Annotated[str | None, Field(None, min_length=1, max_length=300), TRANSLATABLE]
@@ -110,6 +112,11 @@ class Labels(BaseModel):
     """The web page's first link, for keyboard users: it jumps past the headline."""
     draft_translation: _Label
     """Small line on every product of a translation nobody has marked reviewed yet."""
+    share_alt: _Label
+    """Alternative text of a share card (its .txt file); keep {headline}, {number},
+    {label}, {source}, {year} and {help}."""
+    share_help: _Label
+    """The help line in a share card's alternative text; keep {name} and {ways}."""
 
     @field_validator(*PATTERNS)
     @classmethod

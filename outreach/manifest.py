@@ -104,6 +104,8 @@ class Manifest:
         target = out_dir / job.relpath
         if not entry or entry.get("inputs") != fingerprint or not target.is_file():
             return False
+        if job.sidecar_relpath is not None and not (out_dir / job.sidecar_relpath).is_file():
+            return False  # its alt text was deleted: write both again
         stat = target.stat()
         return entry.get("size") == stat.st_size and entry.get("mtime_ns") == stat.st_mtime_ns
 

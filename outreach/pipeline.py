@@ -138,7 +138,9 @@ def check(options: BuildOptions) -> Content:
 
 _COST = {"handout-notes": 4, "flyer-large": 3, "brochure": 3, "handout-audience": 3,
          "flyer": 2, "poster": 2, "cards": 2, "deck": 1,
-         "web": 1}
+         "web": 1,
+         "slides": 4, "flyer-png": 3, "flyer-jpg": 3, "poster-png": 3, "poster-jpg": 3,
+         "share-square": 1, "share-link": 1, "share-story": 1}
 """Rough relative render cost of each product, for scheduling."""
 
 
@@ -167,6 +169,8 @@ def _write(done: list[tuple[Job, Result]], out_dir: Path, manifest: Manifest,
         for job, result in pairs:
             path = out_dir / job.relpath
             try:
+                if job.sidecar_relpath is not None:  # first, so a fresh output has its sidecar
+                    atomic_write(out_dir / job.sidecar_relpath, result.sidecar or b"")
                 atomic_write(path, result.data)
             except OSError as exc:
                 if report.outputs:

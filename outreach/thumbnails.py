@@ -47,6 +47,8 @@ FORMAT = 1
 """Bump when thumbnails are made differently, to remake them all."""
 
 DeckThumbnails = Callable[[bytes], list[bytes]]
+IMAGES = (".png", ".jpg")
+"""Outputs that are pictures (e-flyers, share cards): each is its own thumbnail, scaled."""
 
 
 # --- thumbnails ---------------------------------------------------------------------------
@@ -152,7 +154,7 @@ class _Thumbnailer:
         """Tell whether outputs of this kind (.pdf, .pptx) can be previewed in this update."""
         if kind in self.missing:
             return False
-        return kind == ".pdf" or self.deck_thumbnails is not None
+        return kind in (".pdf", *IMAGES) or self.deck_thumbnails is not None
 
     def make(self, kind: str, data: bytes) -> tuple[list[bytes], int | None, str, bool]:
         """Return (PNGs, page count, note, renderer missing) for one output's bytes."""
@@ -160,7 +162,9 @@ class _Thumbnailer:
         if not self.can(kind):
             return [], slides, "no slide previews" if kind == ".pptx" else "no page previews", True
         try:
-            if kind == ".pdf":
+            if kind in IMAGES:
+                pngs = [data]  # _checked scales it down to WIDTH
+            elif kind == ".pdf":
                 pngs = pdf_thumbnails(data)
             else:
                 pngs = list(self.deck_thumbnails(data))

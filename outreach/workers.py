@@ -50,6 +50,8 @@ class Result:
     seconds: float = 0.0
     warnings: tuple[str, ...] = ()
     error: OutreachError | None = None
+    sidecar: bytes | None = None
+    """The file written beside the output (Product.sidecar), if the product has one."""
 
     @property
     def job(self) -> Job:
@@ -77,11 +79,13 @@ def run(task: Task) -> Result:
         if task.chapter is not None:
             edition = replace(edition, local=task.chapter)
         job = task.job
-        data = renderer(job.product).render(edition, job, task.templates_dir, task.content_dir,
-                                            warnings.append)
+        module = renderer(job.product)
+        data = module.render(edition, job, task.templates_dir, task.content_dir, warnings.append)
+        sidecar = module.sidecar(edition, job) if job.product.sidecar else None
     except OutreachError as exc:
         return Result(task, error=exc)
-    return Result(task, data, time.perf_counter() - began, tuple(edition.warnings) + tuple(warnings))
+    return Result(task, data, time.perf_counter() - began,
+                  tuple(edition.warnings) + tuple(warnings), sidecar=sidecar)
 
 
 PR_SET_PDEATHSIG = 1

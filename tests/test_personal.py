@@ -57,11 +57,13 @@ def test_each_chapter_gets_its_personal_set_in_its_own_folder(built):
                  for p in (built / RIVERSIDE).rglob("*") if p.is_file()}
     assert riverside == {f"{locale}/{name}" for locale in ("en", "es", "ar") for name in (
         "flyer-letter.pdf", "brochure-letter.pdf", "cards-letter.pdf", "poster-tabloid.pdf",
-        "deck.pptx", "flyer.html")}
+        "deck.pptx", "flyer.html", "flyer-letter.png", "flyer-letter.jpg", "poster-tabloid.png",
+        "poster-tabloid.jpg")}
     # The UK chapter gives no paper: en-GB is printed on A4 there.
     cedar = sorted(p.name for p in (built / CEDAR / "en-GB").iterdir())
-    assert cedar == ["brochure-a4.pdf", "cards-a4.pdf", "deck.pptx", "flyer-a4.pdf",
-                     "flyer.html", "poster-a3.pdf"]
+    assert cedar == ["brochure-a4.pdf", "cards-a4.pdf", "deck.pptx", "flyer-a4.jpg",
+                     "flyer-a4.pdf", "flyer-a4.png", "flyer.html", "poster-a3.jpg",
+                     "poster-a3.pdf", "poster-a3.png"]
 
 
 def test_contact_and_event_are_printed_on_flyer_poster_and_cards(built):
@@ -136,14 +138,15 @@ def test_gallery_shows_the_whole_build(built):
     index = (built / "index.html").read_text(encoding="utf-8")
     links = {unquote(h).split("#")[0] for h in re.findall(r'href="([^"]+)"', index)}
     outputs = {p.relative_to(built).as_posix() for p in built.rglob("*")
-               if p.is_file() and p.suffix in (".pdf", ".pptx")
+               if p.is_file() and p.suffix in (".pdf", ".pptx", ".png", ".jpg")
                and not p.relative_to(built).parts[0].startswith(".")}
     assert len(outputs) >= 100 and outputs <= links
     thumbs = {unquote(s) for s in re.findall(r'src="([^"]+\.png)"', index)}
     assert all((built / t).is_file() for t in thumbs)
     pages = sum(len(PdfReader(built / o).pages) for o in outputs if o.endswith(".pdf"))
     slides = sum(len(Presentation(built / o).slides) for o in outputs if o.endswith(".pptx"))
-    assert len(thumbs) == pages + slides, "one thumbnail per page and per slide"
+    pictures = sum(1 for o in outputs if o.endswith((".png", ".jpg")))
+    assert len(thumbs) == pages + slides + pictures, "one thumbnail per page, slide and picture"
 
 
 def test_check_validates_the_chapter_list_too(tmp_path):

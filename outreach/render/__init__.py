@@ -47,7 +47,11 @@ class Product:
     finishes: tuple[str, ...] = ()
     """The modes it is made in, if not all of them (handouts print the deck's colours)."""
     stem: str = ""
-    """The file's base name when it differs from the product name."""
+    """The file's base name when it differs from the product's name (``flyer-png`` writes
+    ``flyer-letter.png``); defaults to the name."""
+    sidecar: str = ""
+    """The extension of a second file written beside the output (the share cards' alt
+    text, ``.txt``), made by the module's ``sidecar(edition, job) -> bytes``; none if empty."""
 
     @property
     def papers(self) -> tuple[str, ...]:
@@ -88,9 +92,15 @@ class Job:
         folder = Path("chapters", self.chapter) if self.chapter else Path()
         return folder / self.locale / f"{name}.{self.product.ext}"
 
+    @property
+    def sidecar_relpath(self) -> Path | None:
+        """Where the product's sidecar goes (beside the output), if it has one."""
+        return self.relpath.with_suffix(self.product.sidecar) if self.product.sidecar else None
+
 
 _PAGE = (("letter", "letter"), ("a4", "a4"))
 _PDF = "outreach.render.pdf"
+_POSTER = (("letter", "tabloid"), ("a4", "a3"))
 PRODUCTS = {
     "flyer": Product("flyer", "pdf", _PDF, _PAGE, personal=True),
     "flyer-large": Product("flyer-large", "pdf", _PDF, _PAGE, template="flyer", pages=4,
@@ -98,8 +108,7 @@ PRODUCTS = {
     "brochure": Product("brochure", "pdf", _PDF, (("letter", "letter-landscape"),
                                                   ("a4", "a4-landscape")), pages=2, personal=True),
     "cards": Product("cards", "pdf", _PDF, _PAGE, pages=2, personal=True),
-    "poster": Product("poster", "pdf", _PDF, (("letter", "tabloid"), ("a4", "a3")),
-                      personal=True),
+    "poster": Product("poster", "pdf", _PDF, _POSTER, personal=True),
     "handout-notes": Product("handout-notes", "pdf", "outreach.render.handout", _PAGE,
                              template="handout", pages=40, uses=("print", "deck"),
                              finishes=("standard",)),
@@ -111,6 +120,15 @@ PRODUCTS = {
     # print flyer's slots with the print partials, so the print folder is an input too.
     "web": Product("web", "html", "outreach.render.web", personal=True, uses=("web", "print"),
                    stem="flyer"),
+    # -- on screens (#15): pictures of the flyer and poster, share cards, the slides PDF --
+    **{f"{name}-{ext}": Product(f"{name}-{ext}", ext, "outreach.render.raster", sheets,
+                                template=name, stem=name, personal=True, finishes=("standard",))
+       for name, sheets in (("flyer", _PAGE), ("poster", _POSTER)) for ext in ("png", "jpg")},
+    **{f"share-{shape}": Product(f"share-{shape}", "png", "outreach.render.share",
+                                 template="share", sidecar=".txt")
+       for shape in ("square", "link", "story")},
+    "slides": Product("slides", "pdf", "outreach.render.slides", template="slides", pages=200,
+                      uses=("print", "deck")),
 }
 
 

@@ -4,6 +4,7 @@ The deck is rendered first (outreach.render.pptx), read back slide by slide
 (outreach.render.slideview), and laid out by templates/print/handout.html.j2 in one of
 two variants: ``handout-notes`` (one slide per page with its speaker notes, for
 rehearsing) and ``handout-audience`` (three slides per page beside ruled lines).
+The slides PDF (outreach.render.slides) prints the deck the same way, with these helpers.
 """
 
 from __future__ import annotations
@@ -34,19 +35,32 @@ def preflight(edition: Edition, job: Job, templates: Path, located=None) -> None
     pdf.preflight(edition, job, templates, located)
 
 
+def deck_views(edition: Edition, job: Job, templates: Path, content_dir: Path):
+    """Render the deck for this job's locale and read it back, slide by slide."""
+    deck = pptx.render(edition, deck_job(job), templates, content_dir)  # its warnings are the deck's
+    return slideview.read_deck(deck)
+
+
+def print_deck(template: str, values: dict, job: Job, templates: Path, content_dir: Path,
+               fix: str) -> bytes:
+    """Lay a deck's print template out and write the tagged PDF; ``fix`` says what to do
+    when it needs more pages than the product allows."""
+    source = pdf.render_template(template, templates, values)
+    roots = [templates, content_dir, *pdf.fonts.font_dirs()]
+    document = pdf.lay_out(source, templates, roots, job)
+    if len(document.pages) > job.product.pages:
+        raise RenderError(f"{job.relpath}: the {job.product.name} needs {len(document.pages)} "
+                          f"pages; the limit is {job.product.pages}. {fix}")
+    return pdf.write_pdf(source, document, job)
+
+
 def render(edition: Edition, job: Job, templates: Path, content_dir: Path,
            warn=lambda message: None) -> bytes:
     """Render the handout to PDF bytes."""
-    deck = pptx.render(edition, deck_job(job), templates, content_dir)  # its warnings are the deck's
-    views = slideview.read_deck(deck)
+    views = deck_views(edition, job, templates, content_dir)
     kind = variant(job)
     values = {**pdf.context(edition, job, templates), "base_pt": 11.0, "density": 0,
               "variant": kind, "views": views,
               "thumbs": [slideview.slide_html(view, THUMB_PT[kind]) for view in views]}
-    source = pdf.render_template("handout.html.j2", templates, values)
-    roots = [templates, content_dir, *pdf.fonts.font_dirs()]
-    document = pdf.lay_out(source, templates, roots, job)
-    if len(document.pages) > job.product.pages:
-        raise RenderError(f"{job.relpath}: the handout needs {len(document.pages)} pages; "
-                          f"the limit is {job.product.pages}. Shorten the speaker notes.")
-    return pdf.write_pdf(source, document, job)
+    return print_deck("handout.html.j2", values, job, templates, content_dir,
+                      "Shorten the speaker notes.")

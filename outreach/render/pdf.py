@@ -133,13 +133,14 @@ def preflight(edition: Edition, job: Job, templates: Path, located=None) -> None
     contrast.check_print(folder)
 
 
-def context(edition: Edition, job: Job, templates: Path) -> dict:
-    """What every print template is given: the edition, the page, fonts and the QR code."""
+def context(edition: Edition, job: Job, templates: Path, page: Page | None = None) -> dict:
+    """What every print template is given: the edition, the page (the job's sheet unless
+    one is given: slides and share cards have no paper), fonts and the QR code."""
     faces = fonts.faces_for(edition.font_lang)
     located = [fonts.locate(face) for face in faces]
     url = edition.primary.url
     return {
-        "ed": edition, "c": edition.campaign, "page": page_for(job),
+        "ed": edition, "c": edition.campaign, "page": page or page_for(job),
         "template": _template(job), "product": job.product.name,
         "large": job.product.body_pt is not None,
         "qr": qr_svg_uri(url, "#000000" if job.mode == "photocopier" else "#1D2B36")

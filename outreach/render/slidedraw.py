@@ -91,6 +91,8 @@ class Box:
     """The shape's alternative text (cNvPr descr): pictures' and lines'."""
     elbow: bool = False
     """The line is an elbow connector: along its first axis, across, and on (bentConnector3)."""
+    title: bool = False
+    """The slide's title placeholder (drawn as a heading in the slides PDF)."""
 
 
 @dataclass(frozen=True)
@@ -122,14 +124,16 @@ def _css(colour: str | None, default: str = "000000") -> str:
     return "#" + (_hex(colour) or default)
 
 
-def _paragraph_html(p: Paragraph, k: float, first: bool) -> str:
-    """One paragraph as a <p>; k converts EMU to points."""
+def _paragraph_html(p: Paragraph, k: float, first: bool, tag: str = "p") -> str:
+    """One paragraph as a <p> (a block ``tag`` inside a heading); k converts EMU to points."""
     size = max(r.size_pt for r in p.runs) * k * EMU_PER_PT
     start = "right" if p.rtl else "left"
     style = ["margin:0", "white-space:pre-wrap", "flex-shrink:0", f"font-size:{_pt(size)}",
              f"line-height:{LINE_HEIGHT * p.line_spacing:.3f}",
              f"text-align:{p.align}", f"padding-{start}:{_pt(max(0, p.margin_left) * k)}",
              f"text-indent:{_pt(p.indent * k)}"]
+    if tag != "p":
+        style.insert(0, "display:block")
     if not first and p.space_before_pt:
         style.append(f"padding-top:{_pt(p.space_before_pt * k * EMU_PER_PT)}")
     spans = []
@@ -149,7 +153,7 @@ def _paragraph_html(p: Paragraph, k: float, first: bool) -> str:
     if not any(r.text for r in p.runs):
         spans.append("\u200b")
     direction = ' dir="rtl"' if p.rtl else ""
-    return f'<p{direction} style="{";".join(style)}">{"".join(spans)}</p>'
+    return f'<{tag}{direction} style="{";".join(style)}">{"".join(spans)}</{tag}>'
 
 
 _LINKS = ("https://", "http://", "tel:", "sms:", "mailto:")
@@ -164,9 +168,9 @@ def _linked(span: str, r: Run) -> str:
             f'style="color:inherit;text-decoration:none">{span}</a>')
 
 
-def _box_html(box: Box, k: float) -> str:
+def _box_html(box: Box, k: float, heading: str = "") -> str:
     """A shape as an absolutely positioned div (its outline straddles the edge, as in
-    PowerPoint)."""
+    PowerPoint); the title as a ``heading`` element (h1, h2) if one is asked for."""
     stroke = box.line_pt * EMU_PER_PT * k if box.line else 0.0
     style = ["position:absolute", "box-sizing:border-box", f"left:{_pt(box.x * k - stroke / 2)}",
              f"top:{_pt(box.y * k - stroke / 2)}", f"width:{_pt(box.w * k + stroke)}",
@@ -189,8 +193,12 @@ def _box_html(box: Box, k: float) -> str:
         left, top, right, bottom = (max(0.0, m * k - stroke / 2) for m in box.margins)
         style += ["display:flex", "flex-direction:column", f"justify-content:{_FLEX[box.anchor]}",
                   f"padding:{_pt(top)} {_pt(right)} {_pt(bottom)} {_pt(left)}"]
-    body = "".join(_paragraph_html(p, k, i == 0) for i, p in enumerate(box.paragraphs))
-    return f'<div style="{";".join(style)}">{body}</div>'
+    tag = heading if heading and box.title else "div"
+    inner = "span" if tag != "div" else "p"  # a heading holds no <p>: the parser would end it
+    if tag != "div":
+        style += ["margin:0", "font:inherit"]
+    body = "".join(_paragraph_html(p, k, i == 0, inner) for i, p in enumerate(box.paragraphs))
+    return f'<{tag} style="{";".join(style)}">{body}</{tag}>'
 
 
 def _arrow(tip: tuple[float, float], tail: tuple[float, float], width: float):
@@ -243,14 +251,15 @@ def _lines_svg(view: SlideView, lines: list[Box], k: float) -> str:
     return "".join(out)
 
 
-def slide_html(view: SlideView, width_pt: float) -> Markup:
+def slide_html(view: SlideView, width_pt: float, heading: str = "") -> Markup:
     """Lay one slide out as a ``<div class="slide">`` ``width_pt`` points wide.
 
     Every text is escaped and pictures are data: URIs, so the fragment loads nothing.
+    With ``heading`` ("h2", say) the slide's title is that heading, for tagged PDFs.
     """
     k = width_pt / view.width
     lines = [box for box in view.boxes if box.kind == "line" and box.ends and box.line]
-    boxes = "".join(_box_html(box, k) for box in view.boxes if box.kind != "line")
+    boxes = "".join(_box_html(box, k, heading) for box in view.boxes if box.kind != "line")
     overlay = _lines_svg(view, lines, k) if lines else ""
     return Markup(f'<div class="slide" style="position:relative;overflow:hidden;'
                   f'width:{_pt(width_pt)};height:{_pt(view.height * k)};'

@@ -42,6 +42,7 @@ __all__ = ["EMU_PER_PT", "LINE_HEIGHT", "PAGE_H", "PAGE_W", "Box", "Paragraph", 
 PAGE_W, PAGE_H = 13.333 * 72, 7.5 * 72
 """The 16:9 page deck_pdf draws each slide on, in points."""
 
+_TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE}
 _SKIP = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
 _KINDS = {"rect": "rect", "roundRect": "roundrect", "ellipse": "ellipse",
           "line": "line", "straightConnector1": "line"}
@@ -167,8 +168,9 @@ def _shape_boxes(shape, theme, place=_identity) -> list[Box]:
         paragraphs = tuple(resolver.paragraph(p) for p in shape.text_frame._txBody.p_lst)
         anchor = _ANCHOR.get(resolver.body("anchor", "t"), "top")
         margins = tuple(int(resolver.body(attr, str(default))) for attr, default in _INSETS)
+    title = shape.is_placeholder and shape.placeholder_format.type in _TITLES
     return [Box(kind, x, y, w, h, fill, line, line_pt if line else 0.0, paragraphs, anchor,
-                margins, None, None, False, radius=radius)]
+                margins, None, None, False, radius=radius, title=title)]
 
 
 def _background(slide, theme) -> str:
