@@ -33,6 +33,7 @@ from .thumbnails import (
     IMAGES,
     RECORD,
     THUMBS,
+    WEB,
     WIDTH,
     DeckThumbnails,
     _slide_count,
@@ -52,7 +53,7 @@ CHAPTERS = "chapters"
 CAMPAIGNS = "campaigns"
 """Under a build's folder, other campaigns' builds (output/campaigns/<name>/), each with its
 own gallery; this gallery links to them, and theirs link back."""
-KINDS = (".pdf", ".pptx", *IMAGES)
+KINDS = (".pdf", ".pptx", *IMAGES, WEB)
 RTL = frozenset({"ar", "fa", "he", "ur"})
 """Languages written right to left even if Babel does not know the tag."""
 
@@ -77,6 +78,10 @@ class Entry:
     @property
     def is_deck(self) -> bool:
         return self.path.suffix.lower() == ".pptx"
+
+    @property
+    def is_web(self) -> bool:
+        return self.path.suffix.lower() == WEB
 
     @property
     def is_image(self) -> bool:
@@ -179,8 +184,10 @@ def _kb(size: int) -> str:
 def _card(entry: Entry, heading: str) -> str:
     name, href = entry.path.name, _url(entry.rel)
     unit = "slide" if entry.is_deck else "picture" if entry.is_image else "page"
-    pages = _plural(entry.pages, unit) if entry.pages is not None else f"? {unit}s"
-    kind = "deck" if entry.is_deck else "image" if entry.is_image else "pdf"
+    pages = "web page" if entry.is_web else (
+        _plural(entry.pages, unit) if entry.pages is not None else f"? {unit}s")
+    kind = "deck" if entry.is_deck else "image" if entry.is_image else \
+        "web" if entry.is_web else "pdf"
     alt = entry.alt_text
     tiles = []
     for number, (width, height) in enumerate(entry.thumbs, 1):
@@ -188,7 +195,10 @@ def _card(entry: Entry, heading: str) -> str:
         target = f"{href}#page={number}" if kind == "pdf" else href
         tiles.append(f'<a href="{target}"><img src="{src}" width="{width}" height="{height}" '
                      f'loading="lazy" decoding="async" alt="{_e(alt or f"{unit} {number} of {name}")}"></a>')
-    if not tiles:
+    if entry.is_web:  # the page itself, shrunk: it is self-contained and fetches nothing
+        tiles.append(f'<a class="web-preview" href="{href}"><iframe src="{href}" loading="lazy" '
+                     f'tabindex="-1" aria-hidden="true" title="{_e(name)}"></iframe></a>')
+    elif not tiles:
         what = "No slide previews" if entry.is_deck else "No page previews"
         note = entry.note if entry.note.startswith("preview failed") else "open the file to view it"
         ratio = "16 / 9" if entry.is_deck else "17 / 22"
@@ -333,6 +343,11 @@ nav a {{ display: inline-block; margin: 0 .15rem .25rem 0; padding: .05rem .5rem
   padding: 1rem; text-align: center; font-size: .82rem; color: var(--muted); background: #f7f8fa;
   border: 1px dashed #b7c0c8; overflow-wrap: anywhere; }}
 .placeholder strong {{ color: var(--ink); font-weight: 600; }}
+.web-preview {{ position: relative; width: {WIDTH}px; height: {WIDTH * 22 // 17}px;
+  overflow: hidden; border: 1px solid #c9d0d6; background: #fff; direction: ltr; }}
+.web-preview iframe {{ width: 1280px; height: {1280 * 22 // 17}px; border: 0;
+  transform: scale({WIDTH / 1280:.4f}); transform-origin: 0 0; pointer-events: none; }}
+.web-preview::after {{ content: ""; position: absolute; inset: 0; }}
 .empty {{ color: var(--muted); }}
 .alt {{ margin: .5rem 0 0; max-width: {WIDTH}px; font-size: .8rem; color: var(--muted); }}
 """

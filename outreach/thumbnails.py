@@ -48,6 +48,8 @@ FORMAT = 1
 
 DeckThumbnails = Callable[[bytes], list[bytes]]
 IMAGES = (".png", ".jpg")
+WEB = ".html"
+"""Web pages get no drawn thumbnail: the gallery shows the page itself, shrunk."""
 """Outputs that are pictures (e-flyers, share cards): each is its own thumbnail, scaled."""
 
 
@@ -154,13 +156,15 @@ class _Thumbnailer:
         """Tell whether outputs of this kind (.pdf, .pptx) can be previewed in this update."""
         if kind in self.missing:
             return False
-        return kind in (".pdf", *IMAGES) or self.deck_thumbnails is not None
+        return kind in (".pdf", WEB, *IMAGES) or self.deck_thumbnails is not None
 
     def make(self, kind: str, data: bytes) -> tuple[list[bytes], int | None, str, bool]:
         """Return (PNGs, page count, note, renderer missing) for one output's bytes."""
         slides = _slide_count(data) if kind == ".pptx" else None
         if not self.can(kind):
             return [], slides, "no slide previews" if kind == ".pptx" else "no page previews", True
+        if kind == WEB:
+            return [], None, "", False
         try:
             if kind in IMAGES:
                 pngs = [data]  # _checked scales it down to WIDTH

@@ -344,3 +344,15 @@ def test_watch_serves_the_gallery_with_its_status(out):
     state.error = ""
     text = watch.page(out, state).decode()
     assert "Build 4 is up to date." in text and text.index("Build 4") < text.index("flyer-letter")
+
+
+def test_the_web_page_is_listed_with_the_page_itself_as_its_preview(tmp_path):
+    page = tmp_path / "ar" / "flyer.html"
+    page.parent.mkdir()
+    page.write_text('<!doctype html><html lang="ar" dir="rtl"><title>t</title><p>نص</p>',
+                    encoding="utf-8")
+    gallery.update(tmp_path)
+    index = (tmp_path / gallery.INDEX).read_text(encoding="utf-8")
+    assert '<article class="card web">' in index and "web page" in index
+    assert '<iframe src="ar/flyer.html" loading="lazy" tabindex="-1" aria-hidden="true"' in index
+    assert not (tmp_path / gallery.THUMBS / "ar" / "flyer.html.pages" / "1.png").exists()
