@@ -285,12 +285,9 @@ def _refresh_apart(job: tuple[Entry, Path, DeckThumbnails | None]) -> None:
 def _refresh_in_parallel(jobs: list, workers: int) -> None:
     """Render thumbnails in ``workers`` forked processes; the records they leave let the
     serial pass that follows take its fast path."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from .workers import map_all  # the build's pool: bound to this process, Ctrl-C safe
 
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        list(pool.map(_refresh_apart, jobs, chunksize=1))
+    list(map_all(_refresh_apart, jobs, workers))
 
 
 def update_thumbnails(root: Path, entries: list[Entry], deck_thumbnails: DeckThumbnails | None,

@@ -103,6 +103,9 @@ def _bound_to(parent: int) -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: the main process still stops its workers
         pass
+    # Ctrl-C reaches the whole process group: the main process alone answers it (and ends
+    # the workers by pid), so a worker never prints a traceback of its own halfway.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if os.getppid() != parent:
         os._exit(1)
 
@@ -148,16 +151,22 @@ def run_all(tasks: list[Task], workers: int, on_result=None) -> list[Result]:
             pass  # the worker meets the same error and reports it
     for name in {t.product for t in tasks}:
         renderer(PRODUCTS[name])
+    for result in map_all(run, tasks, workers):
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
+
+
+def map_all(function, items: list, workers: int):
+    """Yield ``function(item)`` for each item, in order, from ``workers`` forked processes
+    that die with this one and ignore Ctrl-C; an interrupt ends them all by pid at once."""
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_bound_to, initargs=(os.getpid(),))
     try:
-        for result in pool.map(run, tasks, chunksize=1):
-            results.append(result)
-            if on_result:
-                on_result(result)
+        yield from pool.map(function, items, chunksize=1)
     except BaseException:  # Ctrl-C, SIGTERM (see cli.py): stop now, run nothing queued
         _stop(pool)
         raise
     pool.shutdown(wait=True)
-    return results

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from outreach import BuildOptions, build
@@ -37,7 +39,11 @@ def test_two_builds_are_byte_identical(tmp_path, monkeypatch):
     names = tree(first)
     assert names == tree(second)
     outputs = [n for n in names if n.suffix in (".pdf", ".pptx") and n.parts[0] != ".thumbs"]
-    assert len(outputs) == 2 * 15 + 2 * 5, outputs  # 15 per locale; Riverside: 5 each
+    # 16 per locale (15 print products and the deck, slides.pdf); Riverside: 5 each.
+    assert len(outputs) == 2 * 16 + 2 * 5, outputs
+    pictures = [n for n in names if n.suffix in (".png", ".jpg", ".html", ".txt")
+                and n.parts[0] != ".thumbs" and n != Path("index.html")]
+    assert len(pictures) == 2 * 15 + 2 * 5, pictures  # e-flyers, share cards, alt text, web
     assert any(n.name == "index.html" for n in names)
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name

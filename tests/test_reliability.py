@@ -148,11 +148,13 @@ def test_poppler_reads_every_pdf_without_complaint(built):
         # A handout prints its locale's deck, whose long sections may continue onto extra
         # slides: one slide a page for the notes, three a page for the audience.
         most = {"flyer-large": 4, "brochure": 2, "cards": 2}
-        if pdf.name.startswith("handout-"):
+        if pdf.name.startswith(("handout-", "slides.")):
             slides = len(Presentation(str(pdf.parent / "deck.pptx")).slides)
             assert slides >= outline, (pdf, slides)
-            most |= {"handout-notes": slides, "handout-audience": -(-slides // 3)}
-        limit = next((n for name, n in most.items() if pdf.name.startswith(name + "-")), 1)
+            most |= {"handout-notes": slides, "handout-audience": -(-slides // 3),
+                     "slides": slides}
+        limit = next((n for name, n in most.items()
+                      if pdf.name.startswith((name + "-", name + "."))), 1)
         assert 1 <= pages <= limit, (pdf, pages)
         text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=False)
         assert text.returncode == 0 and text.stderr == "", (pdf, text.stderr)
