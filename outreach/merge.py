@@ -67,8 +67,9 @@ def _outputs(folder: Path) -> list[PurePosixPath]:
                          and not (top and d in _NOT_OUTPUTS) and not (here / d).is_symlink())
         for name in sorted(files):
             path = here / name
-            if name.startswith(".") or (top and name in _NOT_OUTPUTS) or path.is_symlink():
-                continue  # the manifest, the lock, temporaries: not outputs
+            if name.startswith(".") or name.endswith(".part") or path.is_symlink() \
+                    or (top and name in _NOT_OUTPUTS):
+                continue  # the manifest, the lock, temporaries: not outputs (as in the gallery)
             found.append(PurePosixPath(path.relative_to(folder).as_posix()))
     return found
 
@@ -92,6 +93,15 @@ def _plan(shards: list[_Shard]) -> dict[PurePosixPath, _Shard]:
                          "built from the same content; nothing was merged:\n"
                          + "\n".join(conflicts) + "\nrebuild every shard from one commit")
     return chosen
+
+
+def _entry(rel: PurePosixPath, shards: list[_Shard]) -> dict | None:
+    """The first manifest entry for ``rel`` among ``shards`` (the same bytes, if several)."""
+    for shard in shards:
+        entry = shard.entries.get(rel.as_posix())
+        if isinstance(entry, dict):
+            return entry
+    return None
 
 
 def _copy_thumbnails(source: Path, target: Path) -> None:
@@ -131,8 +141,8 @@ def merge(shard_dirs: list[Path], out_dir: Path, workers: int | None = None,
                 _copy_thumbnails(shard.folder / THUMBS / thumb_folder(rel),
                                  out_dir / THUMBS / thumb_folder(rel))
                 report.copied.append(rel)
-            entry = shard.entries.get(rel.as_posix())
-            if isinstance(entry, dict):  # sidecars have none, as in a build
+            entry = _entry(rel, [shard, *shards])
+            if entry is not None:  # sidecars have none, as in a build
                 stat = target.stat()  # the copy's, so the next build finds it up to date
                 manifest.entries[rel.as_posix()] = {**entry, "size": stat.st_size,
                                                     "mtime_ns": stat.st_mtime_ns}

@@ -121,7 +121,8 @@ def test_three_shards_merged_equal_one_build(tmp_path):
         assert len(entries) == 2 and {e["shard"] for e in entries.values()} == {f"{number}/3"}
         made.update(entries)
     # A thumbnail a slice drew is reused, not drawn again: mark one to tell.
-    deck_pages = next(f for f in shards if (f / "en/deck.pptx").exists()) / ".thumbs/en/deck.pptx.pages"
+    deck_shard = next(folder for folder in shards if (folder / "en/deck.pptx").exists())
+    deck_pages = deck_shard / ".thumbs/en/deck.pptx.pages"
     (deck_pages / "1.png").write_bytes((deck_pages / "2.png").read_bytes())
     merged = tmp_path / "merged"
     result = _cli("merge", *map(str, shards), "--out", str(merged), env=_env())
@@ -165,6 +166,30 @@ def test_merge_refuses_the_same_file_with_different_bytes(tmp_path):
             f"{two / 'en/flyer-letter.pdf'}\n") in str(caught.value)
     assert str(caught.value).startswith("1 file(s) differ between shards")
     assert not (tmp_path / "merged").exists()  # nothing was written
+
+
+def test_merge_again_copies_only_what_changed_and_no_hidden_files(tmp_path):
+    one = _fake_shard(tmp_path / "one", b"%PDF-1.7 one")
+    (one / "en" / "share-square.png.part").write_bytes(b"half")  # never an output
+    (one / "en" / "share-square.txt").write_text("alt text")  # a sidecar is copied
+    two = _fake_shard(tmp_path / "two", b"%PDF-1.7 one")  # the same file: no conflict
+    (two / "index.html").write_text("a slice's own gallery")
+    (two / ".manifest.json").write_text('{"en/flyer-letter.pdf": {"inputs": "x", "shard": "2/2"}}')
+    merged = tmp_path / "merged"
+    first = merge([one, two], merged)
+    assert ([str(p) for p in first.copied], first.unchanged) == (
+        ["en/flyer-letter.pdf", "en/share-square.txt"], [])
+    (one / "en" / "share-square.txt").write_text("better alt text")
+    again = merge([one, two], merged)
+    assert [str(p) for p in again.copied] == ["en/share-square.txt"]
+    assert [str(p) for p in again.unchanged] == ["en/flyer-letter.pdf"]
+    assert (merged / "en" / "share-square.txt").read_text() == "better alt text"
+    assert not (merged / "en" / "share-square.png.part").exists()
+    assert "a slice's own gallery" not in (merged / "index.html").read_text()
+    entries = json.loads((merged / ".manifest.json").read_text())
+    assert entries == {"en/flyer-letter.pdf": {
+        "inputs": "x", "shard": "2/2", "size": 12,
+        "mtime_ns": (merged / "en" / "flyer-letter.pdf").stat().st_mtime_ns}}
 
 
 def test_merge_refuses_a_folder_that_is_not_a_build(tmp_path):
