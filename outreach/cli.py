@@ -30,6 +30,8 @@ commands:
                        record that NAME, a native speaker, reviewed LANG's catalog
   watch                rebuild on every save and serve a live preview on 127.0.0.1
   new DIR              start a new campaign in DIR (see README: start a new campaign)
+  merge SHARD_DIR... --out DIR
+                       join the folders of a --shard build into one, with one gallery
 """
 
 EPILOG = """\
@@ -46,11 +48,14 @@ Only outputs whose inputs changed are rebuilt (output/.manifest.json); --force r
 """
 
 
-def _shard(value: str) -> tuple[int, int]:
+def _shard(value: str) -> tuple[int, int] | str:
+    if value == "auto":  # resolved by the build, so a bad environment is a UsageError
+        return value
     try:
         k, n = (int(part) for part in value.split("/"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected K/N such as 2/4, got {value!r}") from None
+        raise argparse.ArgumentTypeError(f"expected K/N such as 2/4, or auto, got {value!r}") \
+            from None
     if not 1 <= k <= n:
         raise argparse.ArgumentTypeError(f"K must be between 1 and N in {value!r}")
     return k, n
@@ -65,10 +70,11 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("command", nargs="?", default="build",
-                   choices=("build", "check", "schema", "i18n", "watch", "new"),
+                   choices=("build", "check", "schema", "i18n", "watch", "new", "merge"),
                    help=argparse.SUPPRESS)
     p.add_argument("action", nargs="?", help=argparse.SUPPRESS)
     p.add_argument("lang", nargs="?", help=argparse.SUPPRESS)
+    p.add_argument("more", nargs="*", help=argparse.SUPPRESS)  # merge's third folder on
     p.add_argument("--product", type=_split, default=(), metavar="LIST",
                    help=f"products to build, comma-separated, from: {', '.join(PRODUCTS)} "
                         "(default: all)")
@@ -104,7 +110,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="rebuild every output, even those already up to date")
     p.add_argument("--shard", type=_shard, default=(1, 1), metavar="K/N",
-                   help="build only slice K of N of the outputs (for a CI matrix)")
+                   help="build only slice K of N of the outputs (for a CI matrix); 'auto' "
+                        "reads it from JOB_COMPLETION_INDEX/JOB_COMPLETIONS (Kubernetes), "
+                        "CI_NODE_INDEX/CI_NODE_TOTAL (GitLab) or OUTREACH_SHARD_INDEX/"
+                        "OUTREACH_SHARD_TOTAL (set from a GitHub Actions matrix)")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="render with N processes (default: one per core)")
     p.add_argument("--json", type=Path, default=None, metavar="FILE",
@@ -140,8 +149,12 @@ def _options(args: argparse.Namespace):
 def _run(args: argparse.Namespace) -> int:
     from . import pipeline
 
-    options = _options(args)
     say = (lambda *a: None) if args.quiet else print
+    if args.more and args.command != "merge":
+        raise UsageError(f"unexpected argument(s): {' '.join(args.more)}")
+    if args.command == "merge":
+        return _merge(args, say)
+    options = _options(args)
     if args.command == "new":
         from .new import create
 
@@ -205,6 +218,19 @@ def _run(args: argparse.Namespace) -> int:
               "file was written",
               file=sys.stderr)
         return max(f.exit_code for f in report.failures)
+    return EXIT_OK
+
+
+def _merge(args: argparse.Namespace, say) -> int:
+    from .merge import merge
+
+    folders = [Path(name) for name in (args.action, args.lang, *args.more) if name]
+    if args.out is None:
+        raise UsageError("merge needs the folder to merge into: merge SHARD_DIR... --out DIR")
+    report = merge(folders, args.out, args.jobs)
+    say(f"merged {report.shards} shard(s) into {os.path.abspath(args.out)}: "
+        f"{len(report.copied)} file(s) copied, {len(report.unchanged)} already there; "
+        f"gallery {os.path.abspath(args.out / 'index.html')}")
     return EXIT_OK
 
 

@@ -91,8 +91,10 @@ class Fingerprints:
 class Manifest:
     """The record in ``<out>/.manifest.json`` of what each output was made from."""
 
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path, shard: tuple[int, int] = (1, 1)):
         self.path = out_dir / MANIFEST
+        self.shard = shard
+        """The slice of the build that writes here; recorded with each output if not 1/1."""
         try:
             self.entries: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -112,8 +114,10 @@ class Manifest:
     def record(self, job: Job, fingerprint: str, out_dir: Path) -> None:
         """Remember what an output just written was made from."""
         stat = (out_dir / job.relpath).stat()
-        self.entries[job.relpath.as_posix()] = {
-            "inputs": fingerprint, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        entry = {"inputs": fingerprint, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        if self.shard[1] > 1:  # so a merged folder still tells which machine made what
+            entry["shard"] = f"{self.shard[0]}/{self.shard[1]}"
+        self.entries[job.relpath.as_posix()] = entry
 
     def save(self) -> None:
         """Write the manifest atomically."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import gallery
@@ -13,6 +13,7 @@ from .localize import available_locales, known_locales, localize, paper_for
 from .manifest import Fingerprints, Manifest
 from .output import atomic_write, locked, remove_stale_parts
 from .render import MODES, PAPERS, PRODUCTS, Job, renderer
+from .shards import resolve
 from .workers import Result, Task, run_all, workers_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,8 +36,9 @@ class BuildOptions:
     """Fail instead of warning when a text falls back to the source language."""
     force: bool = False
     """Rebuild every output, even those whose inputs have not changed."""
-    shard: tuple[int, int] = (1, 1)
-    """Build only slice K of N (1-based) of the outputs, for splitting across machines."""
+    shard: tuple[int, int] | str = (1, 1)
+    """Build only slice K of N (1-based) of the outputs, for splitting across machines;
+    "auto" reads the slice from the scheduler's environment (outreach.shards)."""
     workers: int | None = None
     """Processes to render with; default one per core."""
     modes: tuple[str, ...] = ("standard",)
@@ -144,11 +146,9 @@ _COST = {"handout-notes": 4, "flyer-large": 3, "brochure": 3, "handout-audience"
 """Rough relative render cost of each product, for scheduling."""
 
 
-def shard(jobs: list[Job], which: tuple[int, int]) -> list[Job]:
+def shard(jobs: list[Job], which: tuple[int, int] | str) -> list[Job]:
     """Slice K of N of the jobs (round robin, so slices take similar time); N slices = all."""
-    k, n = which
-    if not 1 <= k <= n:
-        raise UsageError(f"--shard {k}/{n}: K must be between 1 and N")
+    k, n = resolve(which)
     return jobs[k - 1::n]
 
 
@@ -210,6 +210,7 @@ def build(options: BuildOptions, progress=None) -> BuildReport:
     rendering starts and as each output is rendered.
     """
     start = time.perf_counter()
+    options = replace(options, shard=resolve(options.shard))  # before anything is read
     content = check(options)
     chapters, bad_rows = load_chapter_list(content, options)
     by_id = {chapter.id: chapter for chapter in chapters}
@@ -240,7 +241,8 @@ def _render_and_write(content: Content, options: BuildOptions, jobs: list[Job], 
                       stamps: dict[Job, str], report: BuildReport, progress) -> None:
     """Render the stale jobs and write them, then the gallery; hold the folder's lock."""
     remove_stale_parts(options.out_dir)  # under the lock, every .part is a leftover
-    manifest = Manifest(options.out_dir)  # read under the lock: another build's entries too
+    # Read under the lock: another build's entries too. Each entry records its shard.
+    manifest = Manifest(options.out_dir, options.shard)
     stale = []
     for job in jobs:
         if not options.force and manifest.is_fresh(job, stamps[job], options.out_dir):
