@@ -29,6 +29,8 @@ commands:
   i18n review LANG --by NAME
                        record that NAME, a native speaker, reviewed LANG's catalog
   watch                rebuild on every save and serve a live preview on 127.0.0.1
+  gallery              draw the slide previews a build leaves out of the gallery
+                       (output/index.html); slow, it draws every slide with WeasyPrint
   new DIR              start a new campaign in DIR (see README: start a new campaign)
 """
 
@@ -65,7 +67,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("command", nargs="?", default="build",
-                   choices=("build", "check", "schema", "i18n", "watch", "new"),
+                   choices=("build", "check", "schema", "i18n", "watch", "new", "gallery"),
                    help=argparse.SUPPRESS)
     p.add_argument("action", nargs="?", help=argparse.SUPPRESS)
     p.add_argument("lang", nargs="?", help=argparse.SUPPRESS)
@@ -178,6 +180,8 @@ def _run(args: argparse.Namespace) -> int:
         for path in write_schemas(options.content_dir / "schema"):
             say(f"wrote {path}")
         return EXIT_OK
+    if args.command == "gallery":
+        return _gallery(options, say)
     if args.command == "watch":
         from .watch import watch
 
@@ -205,6 +209,22 @@ def _run(args: argparse.Namespace) -> int:
               "file was written",
               file=sys.stderr)
         return max(f.exit_code for f in report.failures)
+    return EXIT_OK
+
+
+def _gallery(options, say) -> int:
+    """Bring the gallery of an output folder up to date, slide previews included."""
+    from . import gallery
+    from .output import locked
+    from .workers import workers_for
+
+    if not options.out_dir.is_dir():
+        raise UsageError(f"{options.out_dir} does not exist; build into it first "
+                         "(python build.py --out DIR), then run gallery --out DIR")
+    with locked(options.out_dir, options.lock_timeout):
+        index = gallery.update(options.out_dir, gallery.deck_thumbnails,
+                               workers_for(10**6, options.workers))
+    say(f"wrote {index}")
     return EXIT_OK
 
 

@@ -263,18 +263,33 @@ def _render_and_write(content: Content, options: BuildOptions, jobs: list[Job], 
             lambda r: progress.advance(str(r.job.relpath))))
         _write(list(zip(stale, results, strict=True)), options.out_dir, manifest, stamps, report)
     if report.outputs or report.unchanged or (options.out_dir / gallery.INDEX).is_file():
-        _gallery(options.out_dir, report, options.workers)  # not for a first build that failed
+        _gallery(options.out_dir, report, options.workers,  # not for a first build that failed
+                 _drawn(jobs, report, options.out_dir))
 
 
-def _gallery(out_dir: Path, report: BuildReport, workers: int | None) -> None:
-    """Refresh <out>/index.html; a preview problem is a warning, never a failed build."""
+def _drawn(jobs: list[Job], report: BuildReport, out_dir: Path) -> dict[str, str]:
+    """Each deck on disk after this build, with the slides PDF of the same locale and
+    chapter if this build wrote or kept that too (so it was drawn from that very deck)."""
+    kept = set(report.unchanged)
+    whole = {built.job for built in report.outputs} | {
+        job for job in jobs if out_dir / job.relpath in kept}
+    slides = {(job.chapter, job.locale): job for job in whole if job.product.name == "slides"}
+    return {job.relpath.as_posix(): slides[(job.chapter, job.locale)].relpath.as_posix()
+            for job in whole if job.product.name == "deck" and (job.chapter, job.locale) in slides}
+
+
+def _gallery(out_dir: Path, report: BuildReport, workers: int | None, drawn: dict) -> None:
+    """Refresh <out>/index.html; a preview problem is a warning, never a failed build.
+
+    Decks' thumbnails are copied from the slides PDFs drawn in this build; the others are
+    left for ``python build.py gallery``: drawing them takes WeasyPrint several seconds."""
     if not out_dir.is_dir():
         return
     try:
-        gallery.update(out_dir, gallery.deck_thumbnails, workers_for(10**6, workers))
+        gallery.update(out_dir, None, workers_for(10**6, workers), drawn)
         main = out_dir.parent.parent
         if out_dir.parent.name == gallery.CAMPAIGNS and (main / gallery.INDEX).is_file():
-            gallery.update(main, gallery.deck_thumbnails, workers_for(10**6, workers))  # list it
+            gallery.update(main, None, workers_for(10**6, workers))  # list it
     except Exception as exc:  # noqa: BLE001 - the outputs themselves are written and fine
         report.warnings.append(f"the gallery {out_dir / gallery.INDEX} could not be updated: {exc}")
 
