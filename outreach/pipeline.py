@@ -260,7 +260,7 @@ def _render_and_write(content: Content, options: BuildOptions, jobs: list[Job], 
         if progress:
             progress.start(len(tasks))
         results = run_all(tasks, report.workers, progress and (
-            lambda r: progress.advance(str(r.job.relpath))))
+            lambda r: progress.advance(str(r.job.relpath))), content)
         _write(list(zip(stale, results, strict=True)), options.out_dir, manifest, stamps, report)
     if report.outputs or report.unchanged or (options.out_dir / gallery.INDEX).is_file():
         _gallery(options.out_dir, report, options.workers,  # not for a first build that failed
