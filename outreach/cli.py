@@ -87,6 +87,8 @@ def parser() -> argparse.ArgumentParser:
                         "(CSV or YAML; default: content/chapters.yaml if it exists)")
     p.add_argument("--no-chapters", action="store_true",
                    help="build only the campaign's own set, no chapter sets")
+    p.add_argument("--no-gallery", action="store_true",
+                   help="do not refresh the gallery (output/index.html) after building")
     p.add_argument("--locale", type=_split, default=(), metavar="LIST",
                    help="locales to build, e.g. en (default: every available one)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
@@ -136,7 +138,8 @@ def _options(args: argparse.Namespace):
         out_dir=args.out or default_out(args.content, defaults),
         products=args.product, papers=args.paper, locales=args.locale,
         strict=args.strict, force=args.force, shard=args.shard, workers=args.jobs,
-        modes=args.mode, chapters=args.chapters, no_chapters=args.no_chapters)
+        modes=args.mode, chapters=args.chapters, no_chapters=args.no_chapters,
+        gallery=not args.no_gallery)
 
 
 def _run(args: argparse.Namespace) -> int:

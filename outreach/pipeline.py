@@ -48,6 +48,9 @@ class BuildOptions:
     """Build only the campaign's own set, no chapter sets."""
     lock_timeout: float = 600.0
     """Seconds to wait while another build writes into the same output folder."""
+    gallery: bool = True
+    """Refresh <out>/index.html and its thumbnails after writing (off for a shard whose
+    outputs are merged elsewhere, or to time the build without it)."""
 
     def chapters_file(self) -> Path | None:
         """The chapters file this build uses, if any."""
@@ -262,6 +265,8 @@ def _render_and_write(content: Content, options: BuildOptions, jobs: list[Job], 
         results = run_all(tasks, report.workers, progress and (
             lambda r: progress.advance(str(r.job.relpath))), content)
         _write(list(zip(stale, results, strict=True)), options.out_dir, manifest, stamps, report)
+    if not options.gallery:
+        return
     if report.outputs or report.unchanged or (options.out_dir / gallery.INDEX).is_file():
         _gallery(options.out_dir, report, options.workers,  # not for a first build that failed
                  _drawn(jobs, report, options.out_dir))

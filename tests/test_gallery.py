@@ -408,3 +408,12 @@ def test_a_deck_built_with_its_slides_pdf_shows_that_pdf_s_pages(tmp_path):
     for mine, theirs in zip(deck["images"], pdf["images"], strict=True):
         assert target(tmp_path, mine["src"]).read_bytes() == target(tmp_path, theirs["src"]).read_bytes()
         assert (mine["width"], mine["height"]) == (theirs["width"], theirs["height"])
+
+
+def test_no_gallery_builds_the_outputs_only(tmp_path):
+    result = run_cli("--product", "deck", "--locale", "en", "--no-chapters", "--no-gallery",
+                     "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")
+                  if p.is_file() and p.name not in (".manifest.json", ".outreach.lock")) == [
+        "en/deck.pptx"]
