@@ -5,15 +5,17 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import gallery
 from .content import Content, load_content
 from .errors import BuildFailed, ContentError, OutreachError, UsageError, explain_os_error
 from .localize import available_locales, known_locales, localize, paper_for
-from .manifest import Fingerprints, Manifest
 from .output import atomic_write, locked, remove_stale_parts
 from .render import MODES, PAPERS, PRODUCTS, Job, renderer
-from .workers import Result, Task, run_all, workers_for
+
+if TYPE_CHECKING:  # the gallery, manifest and worker pool are imported by a build, not by check
+    from .manifest import Manifest
+    from .workers import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -212,6 +214,8 @@ def build(options: BuildOptions, progress=None) -> BuildReport:
     ``progress``, if given, has ``start(total)`` and ``advance(description)``, called as
     rendering starts and as each output is rendered.
     """
+    from .manifest import Fingerprints
+
     start = time.perf_counter()
     content = check(options)
     chapters, bad_rows = load_chapter_list(content, options)
@@ -242,6 +246,10 @@ def build(options: BuildOptions, progress=None) -> BuildReport:
 def _render_and_write(content: Content, options: BuildOptions, jobs: list[Job], by_id: dict,
                       stamps: dict[Job, str], report: BuildReport, progress) -> None:
     """Render the stale jobs and write them, then the gallery; hold the folder's lock."""
+    from .gallery import INDEX
+    from .manifest import Manifest
+    from .workers import Task, run_all, workers_for
+
     remove_stale_parts(options.out_dir)  # under the lock, every .part is a leftover
     manifest = Manifest(options.out_dir)  # read under the lock: another build's entries too
     stale = []
@@ -267,7 +275,7 @@ def _render_and_write(content: Content, options: BuildOptions, jobs: list[Job], 
         _write(list(zip(stale, results, strict=True)), options.out_dir, manifest, stamps, report)
     if not options.gallery:
         return
-    if report.outputs or report.unchanged or (options.out_dir / gallery.INDEX).is_file():
+    if report.outputs or report.unchanged or (options.out_dir / INDEX).is_file():
         _gallery(options.out_dir, report, options.workers,  # not for a first build that failed
                  _drawn(jobs, report, options.out_dir))
 
@@ -288,6 +296,9 @@ def _gallery(out_dir: Path, report: BuildReport, workers: int | None, drawn: dic
 
     Decks' thumbnails are copied from the slides PDFs drawn in this build; the others are
     left for ``python build.py gallery``: drawing them takes WeasyPrint several seconds."""
+    from . import gallery
+    from .workers import workers_for
+
     if not out_dir.is_dir():
         return
     try:
