@@ -218,7 +218,7 @@ def slow_rows(tmp: Path) -> list[tuple[str, str, str]]:
     full = cli("--force", "--out", str(out))
     serial = cli("--force", "--jobs", "1", "--out", str(Path(tmp) / "serial"))
     cores = len(os.sched_getaffinity(0))
-    rows.append((f"full build with its gallery in one process, cold", f"{full:.2f} s",
+    rows.append(("full build with its gallery in one process, cold", f"{full:.2f} s",
                  f"serial {serial:.2f} s, speed-up x{serial / full:.2f} on {cores} cores"))
     content = Path(tmp) / "content"
     shutil.copytree(ROOT / "content", content)
