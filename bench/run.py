@@ -1,11 +1,15 @@
 """Benchmark the build and print one table, measured in one run on this machine.
 
-    .venv/bin/python bench/run.py            # about eight minutes on 2 cores
+    .venv/bin/python bench/run.py            # about twelve minutes on 2 cores
+    .venv/bin/python bench/run.py --quick    # the rows marked (q): a few minutes idle, 12 under load
 
-Rows: cold full build (parallel and serial), no-op rebuild, rebuild after one string
-changes in one locale, `check`, flyer render against bare WeasyPrint on the same HTML
-(the tool's overhead), deck build against a bare python-pptx script writing the same
-slides, HarfBuzz against fontTools font subsetting, and the full build's peak memory.
+Rows: (q) cold full build and the gallery's share of it, (q) `check`, (q) one-product
+builds (deck, flyer) as whole processes with and without their gallery, (q) the deck-only
+build against a bare python-pptx script writing the same slides and notes, also as a
+whole process; the full build serial, no-op rebuild, rebuild after one string changes in
+one locale, flyer render against bare WeasyPrint on the same HTML (the tool's overhead),
+deck render against the bare script in one process, HarfBuzz against fontTools font
+subsetting, and (q) the full build's peak memory. Whole-process times are medians of 3.
 """
 
 from __future__ import annotations
@@ -28,9 +32,23 @@ PY = sys.executable
 
 def cli(*args: str) -> float:
     """Run build.py in a fresh process; return wall seconds (failing loudly)."""
+    return process(str(ROOT / "build.py"), "-q", *args)
+
+
+def process(*args: str) -> float:
+    """Run python with these arguments in a fresh process; return wall seconds."""
     began = time.perf_counter()
-    subprocess.run([PY, str(ROOT / "build.py"), "-q", *args], check=True, cwd=ROOT)
+    subprocess.run([PY, *args], check=True, cwd=ROOT)
     return time.perf_counter() - began
+
+
+def fresh_median(out: Path, run, runs: int = 3) -> float:
+    """Median wall seconds of ``run()`` into an emptied ``out`` each time."""
+    times = []
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        times.append(run())
+    return statistics.median(times)
 
 
 def median_time(fn, runs: int = 5) -> float:
@@ -63,8 +81,8 @@ def flyer_overhead() -> tuple[float, float]:
     return tool, bare
 
 
-def deck_overhead() -> tuple[float, float]:
-    """The tool's deck against a bare python-pptx script writing the same slides."""
+def deck_slides() -> list:
+    """What the tool's English deck holds, slide by slide, as plain data (JSON-able)."""
     import io
 
     from pptx import Presentation
@@ -75,32 +93,68 @@ def deck_overhead() -> tuple[float, float]:
 
     edition = localize(load_content(ROOT / "content"), "en")
     job = Job("en", PRODUCTS["deck"], None)
-    templates = ROOT / "templates"
-    built = Presentation(io.BytesIO(deck.render(edition, job, templates, ROOT / "content")))
-    slides = [(s.slide_layout.name, [(sh.shape_type, sh.left, sh.top, sh.width, sh.height,
-                                       sh.text_frame.text if sh.has_text_frame else "")
-                                      for sh in s.shapes if not sh.is_placeholder],
-               [sh.text_frame.text for sh in s.placeholders],
-               s.notes_slide.notes_text_frame.text) for s in built.slides]
+    built = Presentation(io.BytesIO(deck.render(edition, job, ROOT / "templates", ROOT / "content")))
+    return [(s.slide_layout.name, [(int(sh.shape_type), sh.left, sh.top, sh.width, sh.height,
+                                    sh.text_frame.text if sh.has_text_frame else "")
+                                   for sh in s.shapes if not sh.is_placeholder],
+             [sh.text_frame.text for sh in s.placeholders],
+             s.notes_slide.notes_text_frame.text) for s in built.slides]
 
-    def bare() -> None:
-        prs = Presentation(str(templates / "deck" / "theme.pptx"))
-        layouts = {layout.name: layout for layout in prs.slide_layouts}
-        for layout, shapes, texts, notes in slides:
-            slide = prs.slides.add_slide(layouts[layout])
-            for placeholder, text in zip(slide.placeholders, texts):
-                placeholder.text_frame.text = text
-            for kind, left, top, width, height, text in shapes:
-                if kind == 9:  # a connector
-                    slide.shapes.add_connector(1, left, top, left + width, top + height)
-                else:
-                    box = slide.shapes.add_shape(5, left, top, width, height)
-                    box.text_frame.text = text
-            slide.notes_slide.notes_text_frame.text = notes
-        prs.save(io.BytesIO())
 
-    tool = median_time(lambda: deck.render(edition, job, templates, ROOT / "content"))
-    return tool, median_time(bare)
+def bare_deck(slides: list, target) -> None:
+    """Write the slides with python-pptx alone, on the same theme: the bare renderer."""
+    from pptx import Presentation
+
+    prs = Presentation(str(ROOT / "templates" / "deck" / "theme.pptx"))
+    layouts = {layout.name: layout for layout in prs.slide_layouts}
+    for layout, shapes, texts, notes in slides:
+        slide = prs.slides.add_slide(layouts[layout])
+        for placeholder, text in zip(slide.placeholders, texts):
+            placeholder.text_frame.text = text
+        for kind, left, top, width, height, text in shapes:
+            if kind == 9:  # a connector
+                slide.shapes.add_connector(1, left, top, left + width, top + height)
+            else:
+                box = slide.shapes.add_shape(5, left, top, width, height)
+                box.text_frame.text = text
+        slide.notes_slide.notes_text_frame.text = notes
+    prs.save(target)
+
+
+def deck_overhead() -> tuple[float, float]:
+    """The tool's deck render against the bare python-pptx script, in this process."""
+    import io
+
+    from outreach import load_content, localize
+    from outreach.render import PRODUCTS, Job
+    from outreach.render import pptx as deck
+
+    edition = localize(load_content(ROOT / "content"), "en")
+    job = Job("en", PRODUCTS["deck"], None)
+    slides = deck_slides()
+    tool = median_time(lambda: deck.render(edition, job, ROOT / "templates", ROOT / "content"))
+    return tool, median_time(lambda: bare_deck(slides, io.BytesIO()))
+
+
+def one_product(tmp: Path, product: str, paper: str | None) -> tuple[float, float]:
+    """A cold one-product build (en, no chapters) with its gallery, then without: medians."""
+    out = tmp / f"one-{product}"
+    args = ["--product", product, "--locale", "en", "--no-chapters", "--force", "--out", str(out)]
+    args += ["--paper", paper] if paper else []
+    return (fresh_median(out, lambda: cli(*args)),
+            fresh_median(out, lambda: cli(*args, "--no-gallery")))
+
+
+def deck_processes(tmp: Path) -> tuple[float, float]:
+    """The deck-only build against the bare script, both as whole processes: medians."""
+    data = tmp / "slides.json"
+    data.write_text(json.dumps(deck_slides()), encoding="utf-8")
+    bare = fresh_median(tmp / "bare", lambda: process(
+        str(Path(__file__).resolve()), "--bare-deck", str(data), str(tmp / "bare.pptx")))
+    out = tmp / "deck"
+    tool = fresh_median(out, lambda: cli("--product", "deck", "--locale", "en", "--no-chapters",
+                                         "--force", "--out", str(out)))
+    return tool, bare
 
 
 def subsetting() -> tuple[float, float]:
@@ -125,52 +179,88 @@ def subsetting() -> tuple[float, float]:
     return with_hb, without
 
 
-def main() -> int:
-    """Measure everything and print the table."""
-    rows: list[tuple[str, str, str]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "out"
-        full = cli("--force", "--out", str(out))
-        rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        outputs = len([p for p in out.rglob("*") if p.suffix in (".pdf", ".pptx")
-                       and not p.relative_to(out).parts[0].startswith(".")])
-        serial = cli("--force", "--jobs", "1", "--out", str(Path(tmp) / "serial"))
-        noop = min(cli("--out", str(out)) for _ in range(3))
-        content = Path(tmp) / "content"
-        shutil.copytree(ROOT / "content", content)
-        cli("--content", str(content), "--out", str(out))
-        po = content / "locales" / "es.po"
-        po.write_text(po.read_text(encoding="utf-8").replace(
-            'msgstr "Señales de alerta"', 'msgstr "Señales de advertencia"'), encoding="utf-8")
-        summary = Path(tmp) / "one.json"
-        one = cli("--content", str(content), "--out", str(out), "--json", str(summary))
-        rebuilt = len(json.loads(summary.read_text(encoding="utf-8"))["outputs"])
-        check = min(cli("check") for _ in range(3))
+def quick_rows(tmp: Path) -> list[tuple[str, str, str]]:
+    """The rows of --quick: full build and its gallery, check, one-product builds."""
+    out = tmp / "out"
+    bare_build = cli("--force", "--no-gallery", "--out", str(out))
+    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    outputs = len([p for p in out.rglob("*") if p.suffix in (".pdf", ".pptx", ".png", ".jpg",
+                   ".html") and not p.relative_to(out).parts[0].startswith(".")
+                   and p.name != "index.html"])
+    with_gallery = cli("--out", str(out))  # every output is up to date: only the gallery
+    noop = statistics.median(cli("--out", str(out)) for _ in range(3))
+    share = with_gallery - noop
+    full = bare_build + share
+    check = statistics.median(cli("check") for _ in range(3))
     cores = len(os.sched_getaffinity(0))
-    rows.append((f"full build, {outputs} outputs, cold, {cores} processes", f"{full:.2f} s",
+    rows = [(f"full build, {outputs} outputs, cold, {cores} processes", f"{full:.2f} s",
+             f"build {bare_build:.2f} s + gallery {share:.2f} s"),
+            ("gallery's share of the full build", f"{share / full:.1%}",
+             "target < 10%; decks copy their slides PDF's thumbnails"),
+            ("no-op rebuild", f"{noop:.2f} s", "target <= 0.5 s"),
+            ("build.py check", f"{check:.2f} s", "target <= 0.5 s, no WeasyPrint import")]
+    tool, bare = deck_processes(tmp)
+    rows.append(("deck-only build vs bare python-pptx script, whole processes",
+                 f"{tool:.2f} / {bare:.2f} s", f"ratio {tool / bare:.2f} (target <= 2)"))
+    for product, paper in (("deck", None), ("flyer", "letter")):
+        built, alone = one_product(tmp, product, paper)
+        rows.append((f"{product}-only build with / without its gallery", f"{built:.2f} / {alone:.2f} s",
+                     f"x{built / alone:.2f} (target <= 1.3)"))
+    rows.append(("peak RSS of the full build (largest process)", f"{rss_mb:.0f} MB",
+                 "target < 500 MB"))
+    return rows
+
+
+def slow_rows(tmp: Path) -> list[tuple[str, str, str]]:
+    """The rows only the full run measures."""
+    rows = []
+    out = Path(tmp) / "cold"
+    full = cli("--force", "--out", str(out))
+    serial = cli("--force", "--jobs", "1", "--out", str(Path(tmp) / "serial"))
+    cores = len(os.sched_getaffinity(0))
+    rows.append(("full build with its gallery in one process, cold", f"{full:.2f} s",
                  f"serial {serial:.2f} s, speed-up x{serial / full:.2f} on {cores} cores"))
-    rows.append(("no-op rebuild", f"{noop:.2f} s", "target <= 0.5 s"))
+    content = Path(tmp) / "content"
+    shutil.copytree(ROOT / "content", content)
+    cli("--content", str(content), "--out", str(out))
+    po = content / "locales" / "es.po"
+    po.write_text(po.read_text(encoding="utf-8").replace(
+        'msgstr "Señales de alerta"', 'msgstr "Señales de advertencia"'), encoding="utf-8")
+    summary = Path(tmp) / "one.json"
+    one = cli("--content", str(content), "--out", str(out), "--json", str(summary))
+    rebuilt = len(json.loads(summary.read_text(encoding="utf-8"))["outputs"])
     rows.append(("rebuild after one string in one locale (es)", f"{one:.2f} s",
                  (f"rebuilds that locale's {rebuilt} outputs only (its own set and chapters' "
-                 "sets), and their thumbnails")))
-    rows.append(("build.py check", f"{check:.2f} s", "target <= 0.5 s, no WeasyPrint import"))
+                  "sets), and their thumbnails")))
     tool, bare = flyer_overhead()
     rows.append(("flyer render vs bare WeasyPrint, same HTML", f"{tool:.3f} / {bare:.3f} s",
                  f"overhead ratio {tool / bare:.2f} (target <= 1.10)"))
     tool, bare = deck_overhead()
-    rows.append(("deck build vs bare python-pptx, same slides", f"{tool:.3f} / {bare:.3f} s",
-                 f"ratio {tool / bare:.2f}"))
+    rows.append(("deck render vs bare python-pptx, same slides, in one process",
+                 f"{tool:.3f} / {bare:.3f} s", f"ratio {tool / bare:.2f}"))
     with_hb, without = subsetting()
     rows.append(("Arabic flyer, HarfBuzz vs fontTools subsetting", f"{with_hb:.3f} / {without:.3f} s",
                  f"x{without / with_hb:.1f} faster with libharfbuzz-subset0"))
-    rows.append(("peak RSS of the full build (largest process)", f"{rss_mb:.0f} MB",
-                 "target < 500 MB"))
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    """Measure everything (or the --quick rows) and print the table."""
+    if argv[:1] == ["--bare-deck"]:  # the bare script, run as its own process
+        bare_deck(json.loads(Path(argv[1]).read_text(encoding="utf-8")), argv[2])
+        return 0
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = quick_rows(Path(tmp))
+        if "--quick" not in argv:
+            rows += slow_rows(Path(tmp))
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'time':>16}  note")
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>16}  {note}")
+    print(f"(measured in {time.perf_counter() - began:.0f} s)")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -29,6 +29,8 @@ commands:
   i18n review LANG --by NAME
                        record that NAME, a native speaker, reviewed LANG's catalog
   watch                rebuild on every save and serve a live preview on 127.0.0.1
+  gallery              draw the slide previews a build leaves out of the gallery
+                       (output/index.html); slow, it draws every slide with WeasyPrint
   new DIR              start a new campaign in DIR (see README: start a new campaign)
   merge SHARD_DIR... --out DIR
                        join the folders of a --shard build into one, with one gallery
@@ -70,7 +72,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("command", nargs="?", default="build",
-                   choices=("build", "check", "schema", "i18n", "watch", "new", "merge"),
+                   choices=("build", "check", "schema", "i18n", "watch", "new", "merge",
+                            "gallery"),
                    help=argparse.SUPPRESS)
     p.add_argument("action", nargs="?", help=argparse.SUPPRESS)
     p.add_argument("lang", nargs="?", help=argparse.SUPPRESS)
@@ -91,6 +94,8 @@ def parser() -> argparse.ArgumentParser:
                         "(CSV or YAML; default: content/chapters.yaml if it exists)")
     p.add_argument("--no-chapters", action="store_true",
                    help="build only the campaign's own set, no chapter sets")
+    p.add_argument("--no-gallery", action="store_true",
+                   help="do not refresh the gallery (output/index.html) after building")
     p.add_argument("--locale", type=_split, default=(), metavar="LIST",
                    help="locales to build, e.g. en (default: every available one)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
@@ -143,7 +148,8 @@ def _options(args: argparse.Namespace):
         out_dir=args.out or default_out(args.content, defaults),
         products=args.product, papers=args.paper, locales=args.locale,
         strict=args.strict, force=args.force, shard=args.shard, workers=args.jobs,
-        modes=args.mode, chapters=args.chapters, no_chapters=args.no_chapters)
+        modes=args.mode, chapters=args.chapters, no_chapters=args.no_chapters,
+        gallery=not args.no_gallery)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -191,6 +197,8 @@ def _run(args: argparse.Namespace) -> int:
         for path in write_schemas(options.content_dir / "schema"):
             say(f"wrote {path}")
         return EXIT_OK
+    if args.command == "gallery":
+        return _gallery(options, say)
     if args.command == "watch":
         from .watch import watch
 
@@ -231,6 +239,22 @@ def _merge(args: argparse.Namespace, say) -> int:
     say(f"merged {report.shards} shard(s) into {os.path.abspath(args.out)}: "
         f"{len(report.copied)} file(s) copied, {len(report.unchanged)} already there; "
         f"gallery {os.path.abspath(args.out / 'index.html')}")
+    return EXIT_OK
+
+
+def _gallery(options, say) -> int:
+    """Bring the gallery of an output folder up to date, slide previews included."""
+    from . import gallery
+    from .output import locked
+    from .workers import workers_for
+
+    if not options.out_dir.is_dir():
+        raise UsageError(f"{options.out_dir} does not exist; build into it first "
+                         "(python build.py --out DIR), then run gallery --out DIR")
+    with locked(options.out_dir, options.lock_timeout):
+        index = gallery.update(options.out_dir, gallery.deck_thumbnails,
+                               workers_for(10**6, options.workers))
+    say(f"wrote {index}")
     return EXIT_OK
 
 

@@ -31,6 +31,7 @@ from .output import atomic_write
 from .thumbnails import (
     FORMAT,
     IMAGES,
+    LATER,
     RECORD,
     THUMBS,
     WEB,
@@ -201,6 +202,8 @@ def _card(entry: Entry, heading: str) -> str:
     elif not tiles:
         what = "No slide previews" if entry.is_deck else "No page previews"
         note = entry.note if entry.note.startswith("preview failed") else "open the file to view it"
+        if entry.note == LATER:  # a build leaves WeasyPrint's seconds to the gallery command
+            what, note = "Slides not drawn yet", "python build.py gallery draws them"
         ratio = "16 / 9" if entry.is_deck else "17 / 22"
         tiles.append(f'<a class="placeholder" href="{href}" style="aspect-ratio: {ratio}" '
                      f'role="img" aria-label="{_e(f"{what} of {name}")}"><span lang="en" dir="ltr">'
@@ -356,16 +359,19 @@ nav a {{ display: inline-block; margin: 0 .15rem .25rem 0; padding: .05rem .5rem
 # --- the one entry point ------------------------------------------------------------------
 
 def update(out_dir: Path, deck_thumbnails: DeckThumbnails | None = None,
-           workers: int = 1) -> Path:
+           workers: int = 1, drawn: dict | None = None) -> Path:
     """Bring the thumbnails up to date and write ``<out_dir>/index.html``; return its path.
 
-    ``deck_thumbnails`` turns a .pptx's bytes into one PNG per slide; without it, or if it
-    raises ImportError, decks get a labelled placeholder. A thumbnail that fails to render
-    is shown as such; it never stops the build.
+    ``deck_thumbnails`` turns a .pptx's bytes into one PNG per slide; ``drawn`` maps a deck
+    to the slides PDF drawn from it (paths under ``out_dir``), whose pages are then its
+    thumbnails. A deck with neither, or whose renderer raises ImportError, gets a labelled
+    placeholder with its slide count. A thumbnail that fails to render is shown as such;
+    it never stops the build.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    present = update_thumbnails(out_dir / THUMBS, find_outputs(out_dir), deck_thumbnails, workers)
+    present = update_thumbnails(out_dir / THUMBS, find_outputs(out_dir), deck_thumbnails, workers,
+                                drawn)
     index = out_dir / INDEX
     page = render(present, campaigns=campaign_links(out_dir)).encode()
     try:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import gallery
 from .content import Content, load_content
 from .errors import BuildFailed, ContentError, OutreachError, UsageError, explain_os_error
 from .localize import available_locales, known_locales, localize, paper_for
-from .manifest import Fingerprints, Manifest
 from .output import atomic_write, locked, remove_stale_parts
 from .render import MODES, PAPERS, PRODUCTS, Job, renderer
 from .shards import resolve
-from .workers import Result, Task, run_all, workers_for
+
+if TYPE_CHECKING:  # the gallery, manifest and worker pool are imported by a build, not by check
+    from .manifest import Manifest
+    from .workers import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +52,9 @@ class BuildOptions:
     """Build only the campaign's own set, no chapter sets."""
     lock_timeout: float = 600.0
     """Seconds to wait while another build writes into the same output folder."""
+    gallery: bool = True
+    """Refresh <out>/index.html and its thumbnails after writing (off for a shard whose
+    outputs are merged elsewhere, or to time the build without it)."""
 
     def chapters_file(self) -> Path | None:
         """The chapters file this build uses, if any."""
@@ -209,6 +214,8 @@ def build(options: BuildOptions, progress=None) -> BuildReport:
     ``progress``, if given, has ``start(total)`` and ``advance(description)``, called as
     rendering starts and as each output is rendered.
     """
+    from .manifest import Fingerprints
+
     start = time.perf_counter()
     options = replace(options, shard=resolve(options.shard))  # before anything is read
     content = check(options)
@@ -240,6 +247,10 @@ def build(options: BuildOptions, progress=None) -> BuildReport:
 def _render_and_write(content: Content, options: BuildOptions, jobs: list[Job], by_id: dict,
                       stamps: dict[Job, str], report: BuildReport, progress) -> None:
     """Render the stale jobs and write them, then the gallery; hold the folder's lock."""
+    from .gallery import INDEX
+    from .manifest import Manifest
+    from .workers import Task, run_all, workers_for
+
     remove_stale_parts(options.out_dir)  # under the lock, every .part is a leftover
     # Read under the lock: another build's entries too. Each entry records its shard.
     manifest = Manifest(options.out_dir, options.shard)
@@ -262,21 +273,41 @@ def _render_and_write(content: Content, options: BuildOptions, jobs: list[Job], 
         if progress:
             progress.start(len(tasks))
         results = run_all(tasks, report.workers, progress and (
-            lambda r: progress.advance(str(r.job.relpath))))
+            lambda r: progress.advance(str(r.job.relpath))), content)
         _write(list(zip(stale, results, strict=True)), options.out_dir, manifest, stamps, report)
-    if report.outputs or report.unchanged or (options.out_dir / gallery.INDEX).is_file():
-        _gallery(options.out_dir, report, options.workers)  # not for a first build that failed
+    if not options.gallery:
+        return
+    if report.outputs or report.unchanged or (options.out_dir / INDEX).is_file():
+        _gallery(options.out_dir, report, options.workers,  # not for a first build that failed
+                 _drawn(jobs, report, options.out_dir))
 
 
-def _gallery(out_dir: Path, report: BuildReport, workers: int | None) -> None:
-    """Refresh <out>/index.html; a preview problem is a warning, never a failed build."""
+def _drawn(jobs: list[Job], report: BuildReport, out_dir: Path) -> dict[str, str]:
+    """Each deck on disk after this build, with the slides PDF of the same locale and
+    chapter if this build wrote or kept that too (so it was drawn from that very deck)."""
+    kept = set(report.unchanged)
+    whole = {built.job for built in report.outputs} | {
+        job for job in jobs if out_dir / job.relpath in kept}
+    slides = {(job.chapter, job.locale): job for job in whole if job.product.name == "slides"}
+    return {job.relpath.as_posix(): slides[(job.chapter, job.locale)].relpath.as_posix()
+            for job in whole if job.product.name == "deck" and (job.chapter, job.locale) in slides}
+
+
+def _gallery(out_dir: Path, report: BuildReport, workers: int | None, drawn: dict) -> None:
+    """Refresh <out>/index.html; a preview problem is a warning, never a failed build.
+
+    Decks' thumbnails are copied from the slides PDFs drawn in this build; the others are
+    left for ``python build.py gallery``: drawing them takes WeasyPrint several seconds."""
+    from . import gallery
+    from .workers import workers_for
+
     if not out_dir.is_dir():
         return
     try:
-        gallery.update(out_dir, gallery.deck_thumbnails, workers_for(10**6, workers))
+        gallery.update(out_dir, None, workers_for(10**6, workers), drawn)
         main = out_dir.parent.parent
         if out_dir.parent.name == gallery.CAMPAIGNS and (main / gallery.INDEX).is_file():
-            gallery.update(main, gallery.deck_thumbnails, workers_for(10**6, workers))  # list it
+            gallery.update(main, None, workers_for(10**6, workers))  # list it
     except Exception as exc:  # noqa: BLE001 - the outputs themselves are written and fine
         report.warnings.append(f"the gallery {out_dir / gallery.INDEX} could not be updated: {exc}")
 

@@ -7,6 +7,11 @@ the file is not even read; when they differ but the hash is the same (``--force`
 SOURCE_DATE_EPOCH, a copy, a restored CI artifact) only the record is refreshed. A preview
 that failed is tried again when its output is written again. Thumbnails of outputs that are
 gone are removed.
+
+A deck's slides are drawn by WeasyPrint (``render.slideview``), which costs seconds, so a
+build never does it: it copies the pages of the slides PDF it drew from the same deck
+(``drawn``), and otherwise leaves a placeholder with the slide count that
+``python build.py gallery`` (or ``watch``) fills in.
 """
 
 from __future__ import annotations
@@ -144,25 +149,37 @@ def _usable(record: dict, folder: Path) -> bool:
             and all((folder / f"{n}.png").is_file() for n in range(1, len(thumbs) + 1)))
 
 
+LATER = "slide previews not drawn yet"
+"""A deck's note when no renderer was given: ``python build.py gallery`` draws them."""
+
+
 class _Thumbnailer:
     """Make thumbnails for one update; remembers a missing renderer so it is tried once."""
 
-    def __init__(self, deck_thumbnails: DeckThumbnails | None):
+    def __init__(self, deck_thumbnails: DeckThumbnails | None,
+                 drawn: dict[PurePosixPath, tuple[Path, Path]] | None = None):
         self.deck_thumbnails = deck_thumbnails
+        self.drawn = drawn or {}
+        """Decks (by path under the output folder) whose slides PDF this build drew: that
+        PDF and its thumbnail folder."""
         self.missing: set[str] = set()
         """Kinds whose renderer raised ImportError in this update."""
 
-    def can(self, kind: str) -> bool:
+    def can(self, kind: str, rel: PurePosixPath | None = None) -> bool:
         """Tell whether outputs of this kind (.pdf, .pptx) can be previewed in this update."""
         if kind in self.missing:
             return False
-        return kind in (".pdf", WEB, *IMAGES) or self.deck_thumbnails is not None
+        return (kind in (".pdf", WEB, *IMAGES) or self.deck_thumbnails is not None
+                or rel in self.drawn)
 
-    def make(self, kind: str, data: bytes) -> tuple[list[bytes], int | None, str, bool]:
+    def make(self, kind: str, data: bytes,
+             rel: PurePosixPath | None = None) -> tuple[list[bytes], int | None, str, bool]:
         """Return (PNGs, page count, note, renderer missing) for one output's bytes."""
         slides = _slide_count(data) if kind == ".pptx" else None
-        if not self.can(kind):
-            return [], slides, "no slide previews" if kind == ".pptx" else "no page previews", True
+        if not self.can(kind, rel):
+            note = (LATER if self.deck_thumbnails is None else "no slide previews") \
+                if kind == ".pptx" else "no page previews"
+            return [], slides, note, True
         if kind == WEB:
             return [], None, "", False
         try:
@@ -170,6 +187,8 @@ class _Thumbnailer:
                 pngs = [data]  # _checked scales it down to WIDTH
             elif kind == ".pdf":
                 pngs = pdf_thumbnails(data)
+            elif rel in self.drawn:
+                pngs = _from_slides(*self.drawn[rel], slides)
             else:
                 pngs = list(self.deck_thumbnails(data))
         except ImportError:
@@ -179,6 +198,18 @@ class _Thumbnailer:
             reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
             return [], slides, f"preview failed: {reason}", False
         return list(pngs), slides if kind == ".pptx" else len(pngs), "", False
+
+
+def _from_slides(pdf: Path, folder: Path, slides: int | None) -> list[bytes]:
+    """A deck's thumbnails from the slides PDF drawn from it: that PDF's own thumbnails if
+    they are up to date (made first), else its pages rendered now."""
+    record = _read_record(folder)
+    if _up_to_date(record, folder, pdf.stat(), retry=False) and record.get("pages") == slides:
+        return [(folder / f"{n}.png").read_bytes() for n in range(1, len(record["thumbs"]) + 1)]
+    pngs = pdf_thumbnails(pdf.read_bytes())
+    if len(pngs) != slides:
+        raise ValueError(f"its slides PDF has {len(pngs)} pages for {slides} slides")
+    return pngs
 
 
 def _stat_key(stat) -> list[int]:
@@ -197,7 +228,7 @@ def _refresh(entry: Entry, folder: Path, maker: _Thumbnailer) -> None:
     entry.size = stat.st_size
     kind = entry.path.suffix.lower()
     record = _read_record(folder)
-    retry = bool(record.get("missing_renderer") and maker.can(kind))
+    retry = bool(record.get("missing_renderer") and maker.can(kind, entry.rel))
     seen = _stat_key(stat)
     if _up_to_date(record, folder, stat, retry):
         return _fill(entry, record)
@@ -208,7 +239,7 @@ def _refresh(entry: Entry, folder: Path, maker: _Thumbnailer) -> None:
             and not record.get("failed")):
         record["stat"] = seen
     else:
-        pngs, pages, note, missing = maker.make(kind, data)
+        pngs, pages, note, missing = maker.make(kind, data, entry.rel)
         thumbs = []
         try:
             for number, png in enumerate(pngs, 1):
@@ -291,33 +322,52 @@ def _refresh_in_parallel(jobs: list, workers: int) -> None:
 
 
 def update_thumbnails(root: Path, entries: list[Entry], deck_thumbnails: DeckThumbnails | None,
-                      workers: int = 1) -> list[Entry]:
+                      workers: int = 1,
+                      drawn: dict[PurePosixPath, PurePosixPath] | None = None) -> list[Entry]:
     """Bring the entries' thumbnails under ``root`` up to date; delete those of other outputs.
 
-    Return the entries still on disk, with their sizes, page counts and thumbnails filled in.
+    ``drawn`` maps a deck to the slides PDF drawn from it (both paths under the output
+    folder): its thumbnails are that PDF's pages. Return the entries still on disk, with
+    their sizes, page counts and thumbnails filled in.
     """
+    by_rel = {entry.rel: entry for entry in entries}
+    partners = {PurePosixPath(deck): (by_rel[PurePosixPath(pdf)].path,
+                                      root / thumb_folder(PurePosixPath(pdf)))
+                for deck, pdf in (drawn or {}).items() if PurePosixPath(pdf) in by_rel}
     if workers > 1:
-        stale = []
-        for entry in entries:
-            folder = root / thumb_folder(entry.rel)
-            record = _read_record(folder)
-            try:
-                stat = entry.path.stat()
-            except FileNotFoundError:
-                continue
-            if not _up_to_date(record, folder, stat, retry=False):
-                stale.append((entry, folder, deck_thumbnails))
-        # Decks first: they take longest, so no process idles at the end.
-        stale.sort(key=lambda job: job[0].path.suffix != ".pptx")
-        if len(stale) > 1:
-            _refresh_in_parallel(stale, workers)
-    maker = _Thumbnailer(deck_thumbnails)
-    present = []
-    for entry in entries:
+        _refresh_stale(root, entries, deck_thumbnails, partners, workers)
+    maker = _Thumbnailer(deck_thumbnails, partners)
+    present = set()
+    # Slides PDFs before the decks that copy their thumbnails.
+    for entry in sorted(entries, key=lambda e: e.rel in partners):
         try:
             _refresh(entry, root / thumb_folder(entry.rel), maker)
         except FileNotFoundError:
             continue  # removed while we looked
-        present.append(entry)
-    _prune(root, {root / thumb_folder(e.rel) for e in present})
-    return present
+        present.add(entry.rel)
+    kept = [entry for entry in entries if entry.rel in present]
+    _prune(root, {root / thumb_folder(e.rel) for e in kept})
+    return kept
+
+
+def _refresh_stale(root: Path, entries: list[Entry], deck_thumbnails: DeckThumbnails | None,
+                   partners: dict, workers: int) -> None:
+    """Render the stale thumbnails that cost something in ``workers`` processes first."""
+    stale = []
+    for entry in entries:
+        folder = root / thumb_folder(entry.rel)
+        record = _read_record(folder)
+        try:
+            stat = entry.path.stat()
+        except FileNotFoundError:
+            continue
+        deck = entry.path.suffix.lower() == ".pptx"
+        # A deck copied from its slides PDF, or left for later, is quick: the serial pass.
+        if deck and (entry.rel in partners or deck_thumbnails is None):
+            continue
+        if not _up_to_date(record, folder, stat, retry=False):
+            stale.append((entry, folder, deck_thumbnails))
+    # Decks first: they take longest, so no process idles at the end.
+    stale.sort(key=lambda job: job[0].path.suffix != ".pptx")
+    if len(stale) > 1:
+        _refresh_in_parallel(stale, workers)

@@ -128,12 +128,15 @@ def workers_for(jobs: int, wanted: int | None = None) -> int:
     return max(1, min(jobs, wanted or cores or 1))
 
 
-def run_all(tasks: list[Task], workers: int, on_result=None) -> list[Result]:
+def run_all(tasks: list[Task], workers: int, on_result=None, content=None) -> list[Result]:
     """Render every task, in parallel when more than one worker is asked for.
 
-    ``on_result`` is called with each result as it arrives (for a progress bar).
+    ``on_result`` is called with each result as it arrives (for a progress bar);
+    ``content``, if given, is the tasks' content already loaded, so it is not read again.
     """
     _CACHE.clear()  # content may have changed since the last build in this process
+    for task in tasks[:1] if content is not None else ():
+        _CACHE[task.content_dir] = content
     results = []
     if workers <= 1 or len(tasks) <= 1:
         stream = (run(task) for task in tasks)

@@ -45,9 +45,12 @@ def test_product_and_paper_options_narrow_the_build(tmp_path):
 
 def test_check_is_fast_path_without_the_pdf_engine():
     code = ("import sys; from outreach.cli import main; rc = main(['check']); "
-            "print(rc, 'weasyprint' in sys.modules, 'pptx' in sys.modules)")
+            "print(rc, 'weasyprint' in sys.modules, 'pptx' in sys.modules, "
+            "any(m in sys.modules for m in ('outreach.gallery', 'outreach.workers', "
+            "'outreach.manifest', 'multiprocessing')))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
-    assert result.stdout.split()[-3:] == ["0", "False", "False"], result.stdout + result.stderr
+    assert result.stdout.split()[-4:] == ["0", "False", "False", "False"], \
+        result.stdout + result.stderr
 
 
 def test_bad_content_exits_2_with_located_message_and_no_traceback(content_copy, tmp_path):

@@ -5,16 +5,21 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from PIL import Image
+from pptx import Presentation
 from pypdf import PdfReader
 
 from outreach import build, gallery
 from outreach.pipeline import BuildOptions
+
+from .conftest import ROOT, run_cli
 
 EPOCH = "1767225600"  # 2026-01-01 00:00 UTC
 
@@ -277,12 +282,15 @@ def test_a_deck_without_a_renderer_gets_a_placeholder(out):
     assert card["placeholder"] and card["images"] == []
     assert card["meta"].startswith("3 slides")
     assert target(out, card["href"]) == out / "en" / "deck.pptx"
+    assert "Slides not drawn yet" in page.text and "python build.py gallery draws them" in page.text
 
     def missing(data: bytes) -> list[bytes]:
         raise ImportError("no slide renderer here")
 
-    card = read(gallery.update(out, deck_thumbnails=missing)).card("deck.pptx")
+    page = read(gallery.update(out, deck_thumbnails=missing))
+    card = page.card("deck.pptx")
     assert card["placeholder"] and card["images"] == [], "ImportError: placeholder, no crash"
+    assert "No slide previews" in page.text and "Slides not drawn yet" not in page.text
 
     card = read(gallery.update(out, deck_thumbnails=fake_slides)).card("deck.pptx")
     assert len(card["images"]) == 3 and not card["placeholder"], "a renderer appears: made now"
@@ -356,3 +364,56 @@ def test_the_web_page_is_listed_with_the_page_itself_as_its_preview(tmp_path):
     assert '<article class="card web">' in index and "web page" in index
     assert '<iframe src="ar/flyer.html" loading="lazy" tabindex="-1" aria-hidden="true"' in index
     assert not (tmp_path / gallery.THUMBS / "ar" / "flyer.html.pages" / "1.png").exists()
+
+
+def test_a_deck_only_build_leaves_its_slides_to_the_gallery_command(tmp_path):
+    out = tmp_path / "out"
+    code = ("import sys; from outreach.cli import main; rc = main(['-q', '--product', 'deck', "
+            f"'--locale', 'en', '--no-chapters', '--out', {str(out)!r}]); "
+            "print(rc, 'weasyprint' in sys.modules, 'pypdfium2' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, check=False)
+    assert result.stdout.split()[-3:] == ["0", "False", "False"], result.stdout + result.stderr
+    slides = len(Presentation(out / "en" / "deck.pptx").slides)
+    page = read(out / gallery.INDEX)
+    card = page.card("deck.pptx")
+    assert card["placeholder"] and card["meta"].startswith(f"{slides} slides")
+    assert "python build.py gallery draws them" in page.text
+
+    result = run_cli("gallery", "--out", str(out))
+    assert result.returncode == 0 and f"wrote {out / gallery.INDEX}" in result.stdout, result.stderr
+    card = read(out / gallery.INDEX).card("deck.pptx")
+    assert len(card["images"]) == slides and not card["placeholder"]
+    kept = thumbnail_times(out)
+    assert run_cli("-q", "--product", "deck", "--locale", "en", "--no-chapters", "--force",
+                   "--out", str(out)).returncode == 0
+    card = read(out / gallery.INDEX).card("deck.pptx")
+    assert len(card["images"]) == slides and thumbnail_times(out) == kept, "the same deck keeps them"
+
+
+def test_the_gallery_command_needs_a_built_folder(tmp_path):
+    result = run_cli("gallery", "--out", str(tmp_path / "nothing"))
+    assert result.returncode == 2 and not (tmp_path / "nothing").exists()
+    assert f"{tmp_path / 'nothing'} does not exist; build into it first" in result.stderr
+
+
+def test_a_deck_built_with_its_slides_pdf_shows_that_pdf_s_pages(tmp_path):
+    build(BuildOptions(out_dir=tmp_path, products=("deck", "slides"), locales=("en",),
+                       no_chapters=True))
+    page = read(tmp_path / gallery.INDEX)
+    deck, pdf = page.card("deck.pptx"), page.card("slides.pdf")
+    slides = len(Presentation(tmp_path / "en" / "deck.pptx").slides)
+    assert len(deck["images"]) == len(pdf["images"]) == slides > 1
+    assert deck["images"][0]["alt"] == "slide 1 of deck.pptx"
+    for mine, theirs in zip(deck["images"], pdf["images"], strict=True):
+        assert target(tmp_path, mine["src"]).read_bytes() == target(tmp_path, theirs["src"]).read_bytes()
+        assert (mine["width"], mine["height"]) == (theirs["width"], theirs["height"])
+
+
+def test_no_gallery_builds_the_outputs_only(tmp_path):
+    result = run_cli("--product", "deck", "--locale", "en", "--no-chapters", "--no-gallery",
+                     "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")
+                  if p.is_file() and p.name not in (".manifest.json", ".outreach.lock")) == [
+        "en/deck.pptx"]

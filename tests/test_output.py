@@ -47,3 +47,16 @@ def test_two_builds_are_byte_identical(tmp_path, monkeypatch):
     assert any(n.name == "index.html" for n in names)
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_a_build_reads_its_content_once(tmp_path, monkeypatch):
+    from outreach import content, pipeline, workers
+
+    calls = []
+    real = content.load_content
+    monkeypatch.setattr(pipeline, "load_content", lambda folder: calls.append(folder) or real(folder))
+    monkeypatch.setattr(workers, "load_content", lambda folder: calls.append(folder) or real(folder))
+    report = build(BuildOptions(out_dir=tmp_path, products=("deck",), locales=("en",),
+                                no_chapters=True, workers=1))
+    assert [b.path.name for b in report.outputs] == ["deck.pptx"]
+    assert len(calls) == 1, "the renderers use the content the build already checked"
