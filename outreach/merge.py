@@ -147,5 +147,9 @@ def merge(shard_dirs: list[Path], out_dir: Path, workers: int | None = None,
                 manifest.entries[rel.as_posix()] = {**entry, "size": stat.st_size,
                                                     "mtime_ns": stat.st_mtime_ns}
         manifest.save()
-        gallery.update(out_dir, gallery.deck_thumbnails, workers_for(10**6, workers))
+        # As a build does: a deck's previews come from its slides PDF beside it, if any.
+        decks = [PurePosixPath(rel) for rel in manifest.entries if rel.endswith("/deck.pptx")]
+        drawn = {rel.as_posix(): (rel.parent / "slides.pdf").as_posix() for rel in decks
+                 if (out_dir / rel.parent / "slides.pdf").is_file()}
+        gallery.update(out_dir, None, workers_for(10**6, workers), drawn)
     return report

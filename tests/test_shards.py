@@ -121,17 +121,17 @@ def test_three_shards_merged_equal_one_build(tmp_path):
         assert len(entries) == 2 and {e["shard"] for e in entries.values()} == {f"{number}/3"}
         made.update(entries)
     # A thumbnail a slice drew is reused, not drawn again: mark one to tell.
-    deck_shard = next(folder for folder in shards if (folder / "en/deck.pptx").exists())
-    deck_pages = deck_shard / ".thumbs/en/deck.pptx.pages"
-    (deck_pages / "1.png").write_bytes((deck_pages / "2.png").read_bytes())
+    flyer_shard = next(f for f in shards if (f / "en/flyer-letter.pdf").exists())
+    flyer_page = flyer_shard / ".thumbs/en/flyer-letter.pdf.pages/1.png"
+    marker = next(p for p in (single / ".thumbs/ar").rglob("1.png")).read_bytes()
+    flyer_page.write_bytes(marker)
     merged = tmp_path / "merged"
     result = _cli("merge", *map(str, shards), "--out", str(merged), env=_env())
     assert result.returncode == 0, result.stderr
     assert f"merged 3 shard(s) into {merged}: 6 file(s) copied, 0 already there" in result.stdout
-    assert (merged / ".thumbs/en/deck.pptx.pages/1.png").read_bytes() == \
-        (deck_pages / "2.png").read_bytes()
-    (merged / ".thumbs/en/deck.pptx.pages/1.png").write_bytes(
-        (single / ".thumbs/en/deck.pptx.pages/1.png").read_bytes())
+    assert (merged / ".thumbs/en/flyer-letter.pdf.pages/1.png").read_bytes() == marker
+    (merged / ".thumbs/en/flyer-letter.pdf.pages/1.png").write_bytes(
+        (single / ".thumbs/en/flyer-letter.pdf.pages/1.png").read_bytes())
     ours, theirs = _files(merged), _files(single)
     assert sorted(ours) == sorted(theirs)
     assert len([name for name in ours if not name.startswith(".thumbs/")]) == 7  # + index.html
