@@ -31,8 +31,8 @@ def pytest_configure(config) -> None:
         pass
 
 
-def living_children(pid: int) -> list[int]:
-    """The processes ``pid`` started (or adopted) that still run; zombies do not count."""
+def children(pid: int) -> list[int]:
+    """The process ids a process has started or adopted (Linux /proc); none once it is gone."""
     found = []
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
@@ -44,15 +44,21 @@ def living_children(pid: int) -> list[int]:
                 found += [int(n) for n in handle.read().split()]
         except FileNotFoundError:
             continue
-    alive = []
-    for child in found:
-        try:
-            with open(f"/proc/{child}/stat") as handle:
-                if handle.read().rsplit(")", 1)[1].split()[0] != "Z":
-                    alive.append(child)
-        except FileNotFoundError:
-            continue
-    return alive
+    return found
+
+
+def alive(pid: int) -> bool:
+    """True while a process runs (a zombie waiting to be reaped does not count)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def living_children(pid: int) -> list[int]:
+    """The processes ``pid`` started (or adopted) that still run."""
+    return [child for child in children(pid) if alive(child)]
 
 
 def _command(pid: int) -> str:

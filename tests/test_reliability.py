@@ -13,33 +13,15 @@ from pptx import Presentation
 from outreach import BuildOptions, build, load_content
 from outreach.output import LOCK
 
-from .conftest import CONTENT, ROOT, need_tool, run_cli
-
-
-def _children(pid: int) -> list[int]:
-    """The process ids a process has started (Linux /proc)."""
-    found = []
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/children") as handle:
-            found += [int(n) for n in handle.read().split()]
-    return found
-
-
-def _alive(pid: int) -> bool:
-    """True while a process runs (a zombie waiting to be reaped does not count)."""
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
+from .conftest import CONTENT, ROOT, alive, children, need_tool, run_cli
 
 
 def _gone_within(pids: list[int], seconds: float) -> list[int]:
     """Wait (bounded) for processes to end; return those still running."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+    while time.monotonic() < deadline and any(alive(p) for p in pids):
         time.sleep(0.1)
-    return [p for p in pids if _alive(p)]
+    return [p for p in pids if alive(p)]
 
 
 def _interrupted_build(out, how: signal.Signals, group: bool = False,
@@ -55,7 +37,7 @@ def _interrupted_build(out, how: signal.Signals, group: bool = False,
     deadline = time.monotonic() + 30
     while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.2)
-        workers = _children(process.pid)
+        workers = children(process.pid)
     assert len(workers) >= 2, "the build never started its workers"
     time.sleep(1.5)  # well into rendering
     sent = time.monotonic()
