@@ -29,6 +29,8 @@ commands:
   i18n review LANG --by NAME
                        record that NAME, a native speaker, reviewed LANG's catalog
   watch                rebuild on every save and serve a live preview on 127.0.0.1
+  serve                the print desk: make, translate and browse in a web browser
+                       (127.0.0.1 unless --host and OUTREACH_PASSWORD are set)
   gallery              draw the slide previews a build leaves out of the gallery
                        (output/index.html); slow, it draws every slide with WeasyPrint
   new DIR              start a new campaign in DIR (see README: start a new campaign)
@@ -73,7 +75,7 @@ def parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("command", nargs="?", default="build",
                    choices=("build", "check", "schema", "i18n", "watch", "new", "merge",
-                            "gallery"),
+                            "gallery", "serve"),
                    help=argparse.SUPPRESS)
     p.add_argument("action", nargs="?", help=argparse.SUPPRESS)
     p.add_argument("lang", nargs="?", help=argparse.SUPPRESS)
@@ -124,7 +126,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", type=Path, default=None, metavar="FILE",
                    help="write a machine-readable summary (outputs, time, warnings); - for stdout")
     p.add_argument("--port", type=int, default=8000,
-                   help="with 'watch': the preview server's port on 127.0.0.1 (0: any free one)")
+                   help="with 'watch' or 'serve': the port to serve on (0: any free one)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="with 'serve': the address to bind (default 127.0.0.1, this machine "
+                        "only; any other needs a password in OUTREACH_PASSWORD)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
     return p
@@ -199,6 +204,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "gallery":
         return _gallery(options, say)
+    if args.command == "serve":
+        return _serve(args, options)
     if args.command == "watch":
         from .watch import watch
 
@@ -227,6 +234,17 @@ def _run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return max(f.exit_code for f in report.failures)
     return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, options) -> int:
+    """Start the print desk over the same content, templates and output folder."""
+    from .serve import ServeConfig, run
+    from .serve.config import password_from_environment
+
+    config = ServeConfig(campaigns=(options.content_dir,), templates_dir=options.templates_dir,
+                         out_dir=options.out_dir, host=args.host, port=args.port,
+                         password=password_from_environment())
+    return run(config, lambda *a: print(*a, flush=True))
 
 
 def _merge(args: argparse.Namespace, say) -> int:
