@@ -9,8 +9,9 @@ There is deliberately no address field anywhere: a family's safety can depend on
 address staying secret, so the handouts name a person and how to reach them, never a place
 where someone lives or stays.
 
-``load_chapters`` reads either format and validates each chapter on its own: a bad chapter
-gives located problems and is left out, the good ones are returned. This module holds the
+``iter_chapters`` reads either format as a stream and validates each chapter on its own: a
+bad chapter gives located problems and is left out, the good ones are handed on as they
+come (``load_chapters`` gathers them into a list). This module holds the
 models and that entry point; ``chapter_rows`` reads the files' rows and words the problems.
 """
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -33,8 +34,13 @@ from .model import Id, Url, _Strict
 from .yamlsafe import Located
 
 CHAPTERS_FILE = "chapters.yaml"
-MAX_BYTES = 1_000_000
-MAX_CHAPTERS = 500
+MAX_CHAPTERS = 100_000
+"""The default of --max-chapters: far above the schools of any state (California has about
+10,000 public schools)."""
+BYTES_PER_CHAPTER = 2_000
+"""A chapters file may hold this many bytes per chapter allowed (a full row is about 400)."""
+MAX_PROBLEMS = 200
+"""Problems listed for one chapters file; the rest are counted."""
 ID_LENGTH = 63
 
 Phone = Annotated[str, Field(
@@ -290,6 +296,11 @@ class Chapter(_Plain):
         return self.locales or (source_language,)
 
 
+def max_bytes(max_chapters: int) -> int:
+    """The largest chapters file read for a chapter limit (never below 64 KiB)."""
+    return max(65_536, BYTES_PER_CHAPTER * max_chapters)
+
+
 class ChapterList(_Strict):
     """A chapters.yaml file, for editors' schema support (the loader checks each entry)."""
 
@@ -303,45 +314,85 @@ COLUMNS = ("name", "id", "locales", "paper", "contact_name", "contact_organizati
 """The columns a chapters CSV may have, in any order; only name is required."""
 
 
-def load_chapters(path: Path, content_dir: Path, locales: Iterable[str]
-                  ) -> tuple[list[Chapter], list[Problem]]:
-    """Read the chapters in a .yaml/.yml or .csv file; return the good ones and every problem.
+def iter_chapters(path: Path, content_dir: Path, locales: Iterable[str],
+                  max_chapters: int = MAX_CHAPTERS) -> Iterator[Chapter | Problem]:
+    """Read the chapters in a .yaml/.yml or .csv file as a stream: yield each good chapter
+    and each located problem in file order, one row at a time.
 
-    Each chapter is checked on its own: one with a problem is left out and the rest are
-    returned. A file that cannot be read as a whole gives problems and no chapters. ``locales``
-    are the ones the campaign can build (source language, catalogs and region overlays);
-    logos must be files inside ``content_dir``.
+    Each chapter is checked on its own: one with a problem is reported and left out, and
+    reading goes on. A file that cannot be read at all gives problems and no chapters; at
+    most ``max_chapters`` are read (the next row is reported). ``locales`` are the ones the
+    campaign can build (source language, catalogs and region overlays); logos must be files
+    inside ``content_dir``. After MAX_PROBLEMS problems the rest are counted, not listed.
     """
-    from .chapter_rows import load_csv, load_yaml  # not at the top: it imports the models
+    from .chapter_rows import iter_csv, iter_yaml  # not at the top: it imports the models
 
     display = _display(path)
     known = list(dict.fromkeys(locales))
     suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        loaded, problems = load_yaml(path, display, known)
-    elif suffix == ".csv":
-        loaded, problems = load_csv(path, display, known)
-    else:
-        return [], [Problem(display, 1, 1, "", "chapters come from a .yaml, .yml or .csv file "
-                            f"(got {path.suffix or 'no extension'!r})")]
-    chapters: list[Chapter] = []
-    first: dict[str, tuple[Chapter, int]] = {}
-    for chapter, where in loaded:
+    if suffix not in (".yaml", ".yml", ".csv"):
+        yield Problem(display, 1, 1, "", "chapters come from a .yaml, .yml or .csv file "
+                      f"(got {path.suffix or 'no extension'!r})")
+        return
+    limit = max_bytes(max_chapters)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        yield Problem(display, 1, 1, "", f"cannot read the file ({exc.strerror})")
+        return
+    if size > limit:
+        yield Problem(display, 1, 1, "", f"the file is {size} bytes; the limit is {limit} "
+                      f"({BYTES_PER_CHAPTER:,} bytes for each of --max-chapters "
+                      f"{max_chapters:,}); split it into several files")
+        return
+    rows = (iter_yaml if suffix != ".csv" else iter_csv)(path, display, known, max_chapters)
+    first: dict[str, tuple[str, int]] = {}
+    problems = more = 0
+    for item in _checked(rows, display, content_dir, first):
+        if isinstance(item, Problem):
+            problems += 1
+            if problems > MAX_PROBLEMS:
+                more = more or item.line
+                continue
+        yield item
+    if problems > MAX_PROBLEMS:
+        yield Problem(display, more, 1, "", f"and {problems - MAX_PROBLEMS:,} more problem(s) "
+                      f"from this line on, not listed; fix the {MAX_PROBLEMS} above and check "
+                      "again")
+
+
+def _checked(rows, display: str, content_dir: Path, first: dict[str, tuple[str, int]]):
+    """The rows' chapters with the checks that look across rows (duplicate ids) or at the
+    disk (logos); problems pass through."""
+    for item in rows:
+        if isinstance(item, Problem):
+            yield item
+            continue
+        chapter, where = item
         if chapter.id in first:
             column, line, col = where("id", "name")
             other, other_line = first[chapter.id]
-            problems.append(Problem(display, line, col, column, f"duplicate id {chapter.id!r} "
-                                    f"(first used by {other.name!r} on line {other_line}); give "
-                                    "each chapter its own id, since it names the output folder"))
+            yield Problem(display, line, col, column, f"duplicate id {chapter.id!r} "
+                          f"(first used by {other!r} on line {other_line}); give "
+                          "each chapter its own id, since it names the output folder")
             continue
         if chapter.logo is not None:
             column, line, col = where("logo")
             doc = Located(display, None, {(column,): (line, col)})
             found = asset_problems(doc, (column,), chapter.logo, content_dir)
             if found:
-                problems += found
+                yield from found
                 continue
-        first[chapter.id] = (chapter, where("id", "name")[1])
-        chapters.append(chapter)
+        first[chapter.id] = (chapter.name, where("id", "name")[1])
+        yield chapter
+
+
+def load_chapters(path: Path, content_dir: Path, locales: Iterable[str],
+                  max_chapters: int = MAX_CHAPTERS) -> tuple[list[Chapter], list[Problem]]:
+    """``iter_chapters`` gathered: the good chapters, and every problem by line and column."""
+    chapters: list[Chapter] = []
+    problems: list[Problem] = []
+    for item in iter_chapters(path, content_dir, locales, max_chapters):
+        (problems if isinstance(item, Problem) else chapters).append(item)
     problems.sort(key=lambda p: (p.line, p.column))
     return chapters, problems

@@ -65,6 +65,16 @@ def _shard(value: str) -> tuple[int, int] | str:
     return k, n
 
 
+def _count(value: str) -> int:
+    try:
+        number = int(value.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value!r}")
+    return number
+
+
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
@@ -94,6 +104,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--chapters", type=Path, default=None, metavar="FILE",
                    help="build a personalized set per school or chapter listed in FILE "
                         "(CSV or YAML; default: content/chapters.yaml if it exists)")
+    p.add_argument("--max-chapters", type=_count, default=100_000, metavar="N",
+                   help="read at most N chapters from the chapters file, and a file of at "
+                        "most 2,000 bytes a chapter (default: 100,000)")
     p.add_argument("--no-chapters", action="store_true",
                    help="build only the campaign's own set, no chapter sets")
     p.add_argument("--no-gallery", action="store_true",
@@ -154,7 +167,7 @@ def _options(args: argparse.Namespace):
         products=args.product, papers=args.paper, locales=args.locale,
         strict=args.strict, force=args.force, shard=args.shard, workers=args.jobs,
         modes=args.mode, chapters=args.chapters, no_chapters=args.no_chapters,
-        gallery=not args.no_gallery)
+        gallery=not args.no_gallery, max_chapters=args.max_chapters)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -180,7 +193,8 @@ def _run(args: argparse.Namespace) -> int:
         from .lint import lint
 
         content = pipeline.check(options)
-        chapters, bad_rows = pipeline.load_chapter_list(content, options)
+        bad_rows: list = []
+        chapters = sum(1 for _ in pipeline.chapter_stream(content, options, bad_rows))
         if bad_rows:
             raise ContentError(bad_rows)
         warnings = lint(content)
@@ -191,7 +205,7 @@ def _run(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_USAGE
         say(f"content OK: {len(content.campaign.sections)} sections, "
-            f"{len(content.deck.slides)} slides, {len(chapters)} chapter(s), "
+            f"{len(content.deck.slides)} slides, {chapters:,} chapter(s), "
             f"{len(warnings)} warning(s) ({options.content_dir})")
         return EXIT_OK
     if args.command == "i18n":

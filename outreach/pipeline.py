@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import itertools
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .content import Content, load_content
-from .errors import BuildFailed, ContentError, OutreachError, UsageError, explain_os_error
+from .errors import (
+    BuildFailed,
+    ContentError,
+    OutreachError,
+    Problem,
+    UsageError,
+    explain_os_error,
+)
 from .localize import available_locales, known_locales, localize, paper_for
 from .output import atomic_write, locked, remove_stale_parts
 from .render import MODES, PAPERS, PRODUCTS, Job, renderer
 from .shards import resolve
 
 if TYPE_CHECKING:  # the gallery, manifest and worker pool are imported by a build, not by check
+    from .chapters import Chapter
     from .manifest import Manifest
     from .workers import Result
 
@@ -55,6 +65,9 @@ class BuildOptions:
     gallery: bool = True
     """Refresh <out>/index.html and its thumbnails after writing (off for a shard whose
     outputs are merged elsewhere, or to time the build without it)."""
+    max_chapters: int = 100_000
+    """Read at most this many chapters from the chapters file (it is also read at most
+    2,000 bytes a chapter long); the row after the last is reported as a problem."""
 
     def chapters_file(self) -> Path | None:
         """The chapters file this build uses, if any."""
@@ -101,6 +114,15 @@ def _pick(asked: tuple[str, ...], known: list[str] | tuple[str, ...], what: str)
 def plan(content: Content, options: BuildOptions, chapters=()) -> list[Job]:
     """List the outputs to make, in a stable order: the campaign's set, then each
     chapter's personalized set (on the chapter's paper, in the chapter's locales)."""
+    return [job for job, _ in plan_stream(content, options, chapters)]
+
+
+def plan_stream(content: Content, options: BuildOptions, chapters=()
+                ) -> Iterator[tuple[Job, Chapter | None]]:
+    """``plan`` one job at a time, each with its chapter (None for the campaign's set).
+
+    ``chapters`` may be a stream (``iter_chapters``): each chapter is planned as it comes
+    and not kept, so a list of 100,000 is planned in flat memory."""
     # Pseudo-locales (en-XA, ar-XB) are built only when asked for by name.
     locales = _pick(options.locales, known_locales(content), "locale") if options.locales \
         else available_locales(content)
@@ -108,34 +130,49 @@ def plan(content: Content, options: BuildOptions, chapters=()) -> list[Job]:
     modes = _pick(options.modes, MODES, "mode")
     by_region = options.papers == ("region",)
     papers = [] if by_region else _pick(options.papers, PAPERS, "paper")
-    jobs = []
 
-    def add(locale: str, wanted: list[str], names: list[str], chapter: str | None = None):
+    def add(locale: str, wanted: list[str], names: list[str], chapter=None):
         for name in names:
             product = PRODUCTS[name]
             for paper in ([p for p in product.papers if p in wanted] if product.papers else [None]):
                 for mode in (m for m in modes if m in product.modes):
-                    jobs.append(Job(locale, product, paper, mode, chapter))
+                    yield Job(locale, product, paper, mode, chapter and chapter.id), chapter
 
     for locale in locales:
-        add(locale, [paper_for(content, locale)] if by_region else papers, products)
+        yield from add(locale, [paper_for(content, locale)] if by_region else papers, products)
     personal = [name for name in products if PRODUCTS[name].personal]
+    source = content.campaign.meta.source_language
+    usual = {locale: paper_for(content, locale) for locale in locales}
     for chapter in chapters:
-        for locale in chapter.build_locales(content.campaign.meta.source_language):
-            paper = chapter.paper or paper_for(content, locale)
-            if locale in locales and (by_region or paper in papers):
-                add(locale, [paper], personal, chapter.id)
-    return jobs
+        for locale in chapter.build_locales(source):
+            if locale not in usual:
+                continue
+            paper = chapter.paper or usual[locale]
+            if by_region or paper in papers:
+                yield from add(locale, [paper], personal, chapter)
+
+
+def chapter_stream(content: Content, options: BuildOptions, problems: list[Problem]
+                   ) -> Iterator[Chapter]:
+    """The chapters file's good chapters as they are read; its problems go to ``problems``."""
+    path = options.chapters_file()
+    if path is None:
+        return
+    from .chapters import iter_chapters
+
+    for item in iter_chapters(path, content.folder, available_locales(content),
+                              options.max_chapters):
+        if isinstance(item, Problem):
+            problems.append(item)
+        else:
+            yield item
 
 
 def load_chapter_list(content: Content, options: BuildOptions):
     """The chapters to personalize for, and located problems with the rows left out."""
-    path = options.chapters_file()
-    if path is None:
-        return [], []
-    from .chapters import load_chapters
-
-    return load_chapters(path, content.folder, available_locales(content))
+    problems: list[Problem] = []
+    chapters = list(chapter_stream(content, options, problems))
+    return chapters, sorted(problems, key=lambda p: (p.line, p.column))
 
 
 def check(options: BuildOptions) -> Content:
@@ -151,10 +188,10 @@ _COST = {"handout-notes": 4, "flyer-large": 3, "brochure": 3, "handout-audience"
 """Rough relative render cost of each product, for scheduling."""
 
 
-def shard(jobs: list[Job], which: tuple[int, int] | str) -> list[Job]:
+def shard(jobs: Iterable[Job], which: tuple[int, int] | str) -> list[Job]:
     """Slice K of N of the jobs (round robin, so slices take similar time); N slices = all."""
     k, n = resolve(which)
-    return jobs[k - 1::n]
+    return list(itertools.islice(jobs, k - 1, None, n))
 
 
 def _write(done: list[tuple[Job, Result]], out_dir: Path, manifest: Manifest,
@@ -219,9 +256,16 @@ def build(options: BuildOptions, progress=None) -> BuildReport:
     start = time.perf_counter()
     options = replace(options, shard=resolve(options.shard))  # before anything is read
     content = check(options)
-    chapters, bad_rows = load_chapter_list(content, options)
-    by_id = {chapter.id: chapter for chapter in chapters}
-    jobs = shard(plan(content, options, chapters), options.shard)
+    bad_rows: list[Problem] = []
+    # Read, check and plan as one stream; keep only this slice's jobs and their chapters.
+    k, n = options.shard
+    jobs, by_id = [], {}
+    for job, chapter in itertools.islice(
+            plan_stream(content, options, chapter_stream(content, options, bad_rows)),
+            k - 1, None, n):
+        jobs.append(job)
+        if chapter is not None:
+            by_id[chapter.id] = chapter
     prints = Fingerprints(content, options.templates_dir, extra=f"strict={options.strict}")
     stamps = {job: prints.of(job, by_id.get(job.chapter)) for job in jobs}
     report = BuildReport()

@@ -14,6 +14,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
+from pptx import Presentation
 from pydantic import ValidationError
 
 from outreach import load_content
@@ -21,7 +22,7 @@ from outreach.chapters import COLUMNS, Chapter, Contact, Event, load_chapters, s
 from outreach.errors import Problem
 from outreach.localize import available_locales
 
-from .conftest import CONTENT
+from .conftest import CONTENT, run_cli
 
 LOCALES = available_locales(load_content(CONTENT))
 HEADER = ",".join(COLUMNS)
@@ -265,10 +266,10 @@ def test_whole_file_problems_give_no_chapters(tmp_path):
         ("c.yaml", "chapters: !!python/object/apply:os.system [true]\n", "is not allowed"),
         ("d.csv", "", "the file is empty"),
         ("e.txt", "name\nAlpha\n", ".yaml, .yml or .csv"),
-        ("f.csv", "name\n" + "x" * 1_000_001, "the limit is 1000000"),
-        ("g.csv", "name\n" + "School\n" * 501, "more than 500 chapters"),
+        ("f.csv", "name\n" + "x" * 1_000_001, "the limit is 1000000 (2,000 bytes for each "
+         "of --max-chapters 500)"),
     ]:
-        chapters, problems = load(write(tmp_path, name, text))
+        chapters, problems = load_chapters(write(tmp_path, name, text), tmp_path, LOCALES, 500)
         assert chapters == [] and any(expected in p.message for p in problems), (name, problems)
     chapters, (problem,) = load(write(tmp_path, "h.csv", "name\n\xe9cole\n", "latin-1"))
     assert chapters == [] and problem.line == 2 and "CSV UTF-8" in problem.message
@@ -321,3 +322,118 @@ def test_arbitrary_cells_never_crash_the_loader(header, rows, raw):
             assert all(isinstance(c, Chapter) for c in chapters)
             assert all(isinstance(p, Problem) and p.line >= 1 and p.column >= 1 and p.message
                        for p in problems)
+
+
+# --- a state's worth of chapters: streamed, checked and planned row by row -----------------
+
+def state_rows(count: int, bad: dict[int, str] | None = None) -> str:
+    """A generated chapters CSV of ``count`` schools; ``bad`` replaces some rows' paper."""
+    lines = [HEADER + "\n"]
+    for number in range(1, count + 1):
+        cells = {"name": f"School {number}", "locales": "en es" if number % 3 == 0 else "en"}
+        if number % 2:
+            cells.update(contact_name="Front desk", contact_phone=f"(555) 010-{number % 10000:04d}",
+                         event_title="Parent night", event_date="2027-03-11",
+                         event_start="18:30", event_place="Library")
+        if bad and number in bad:
+            cells["paper"] = bad[number]
+        lines.append(row(**cells))
+    return "".join(lines)
+
+
+def test_ten_thousand_rows_are_read_checked_and_planned_as_a_stream(tmp_path):
+    import tracemalloc
+
+    from outreach.pipeline import BuildOptions, chapter_stream, plan, plan_stream
+
+    path = write(tmp_path, "state.csv", state_rows(10_000))
+    content = load_content(CONTENT)
+    options = BuildOptions(chapters=path, products=("flyer",), locales=("en", "es"))
+    main = len(plan(content, BuildOptions(products=("flyer",), locales=("en", "es"),
+                                          no_chapters=True)))
+    problems: list[Problem] = []
+    tracemalloc.start()
+    try:
+        counted = chapter_jobs = 0
+        seen = set()
+        for job, chapter in plan_stream(content, options, chapter_stream(content, options,
+                                                                          problems)):
+            counted += 1
+            if chapter is not None:
+                chapter_jobs += 1
+                seen.add(chapter.id)
+                assert job.chapter == chapter.id and job.product.name == "flyer"
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert problems == []
+    assert len(seen) == 10_000 and counted == main + chapter_jobs
+    assert chapter_jobs == 10_000 + 10_000 // 3  # every third school also builds Spanish
+    # Nothing is held per row but its id: far less than the rows as objects would take.
+    assert peak < 16 * 2**20, f"{peak / 2**20:.1f} MiB traced while streaming 10,000 rows"
+
+
+def test_the_chapter_limit_is_an_option_with_a_clear_error(tmp_path):
+    from outreach.chapters import MAX_CHAPTERS
+
+    assert MAX_CHAPTERS == 100_000
+    path = write(tmp_path, "chapters.csv", state_rows(5))
+    chapters, (problem,) = load_chapters(path, tmp_path, LOCALES, max_chapters=3)
+    assert [c.name for c in chapters] == ["School 1", "School 2", "School 3"]
+    assert (problem.line, problem.column) == (5, 1)
+    assert problem.message.startswith("more than 3 chapters (the limit, --max-chapters); this "
+                                      "row and the ones after it were not read")
+    text = "chapters:\n" + "".join(f"  - name: School {n}\n" for n in range(1, 6))
+    chapters, (problem,) = load_chapters(write(tmp_path, "chapters.yaml", text), tmp_path,
+                                         LOCALES, max_chapters=4)
+    assert len(chapters) == 4 and (problem.line, problem.path) == (6, "chapters[4]")
+    assert "more than 4 chapters (the limit, --max-chapters)" in problem.message
+
+    result = run_cli("check", "--chapters", str(path), "--max-chapters", "2")
+    assert result.returncode == 2
+    assert f"{path}:4:1: more than 2 chapters (the limit, --max-chapters)" in result.stderr
+    result = run_cli("check", "--chapters", str(path), "--max-chapters", "10,000")
+    assert result.returncode == 0 and "5 chapter(s)" in result.stdout, result.stderr
+    result = run_cli("check", "--max-chapters", "0")
+    assert result.returncode == 2 and "--max-chapters: must be at least 1" in result.stderr
+
+
+def test_problems_beyond_the_first_ones_are_counted_not_listed(tmp_path):
+    from outreach.chapters import MAX_PROBLEMS
+
+    bad = {n: "A5" for n in range(2, 2 + MAX_PROBLEMS + 50)}
+    chapters, problems = load(write(tmp_path, "chapters.csv", state_rows(MAX_PROBLEMS + 100, bad)))
+    assert len(chapters) == 50 and len(problems) == MAX_PROBLEMS + 1
+    last = problems[-1]
+    assert last.line == MAX_PROBLEMS + 3  # the 201st bad row: school 202, on line 203
+    assert last.message.startswith(f"and 50 more problem(s) from this line on, not listed")
+
+
+def test_a_bad_row_is_reported_with_its_line_and_the_others_are_built(tmp_path):
+    from outreach import BuildOptions, build
+
+    path = write(tmp_path, "chapters.csv", state_rows(3))
+    out = tmp_path / "out"
+    first = build(BuildOptions(out_dir=out, products=("deck",), locales=("en",), chapters=path,
+                               gallery=False))
+    assert first.failures == [] and len(first.outputs) == 4
+    decks = {n: out / "chapters" / f"school-{n}" / "en" / "deck.pptx" for n in (1, 2, 3)}
+    before = {n: deck.read_bytes() for n, deck in decks.items()}
+    # School 2 gets a paper that does not exist; schools 1 and 3 a new event title.
+    path.write_text(state_rows(3, {2: "A5"}).replace("Parent night", "Family evening"),
+                    encoding="utf-8")
+    second = run_cli("--product", "deck", "--locale", "en", "--chapters", str(path),
+                     "--no-gallery", "--out", str(out), "-q")
+    assert second.returncode == 2
+    paper = COLUMNS.index("paper") + 1
+    assert f"error: {path}:3:{paper}: paper: write letter or a4" in second.stderr
+    assert "1 problem in the content; those rows were not built." in second.stderr
+    assert "every other file was written" in second.stderr
+    for n in (1, 3):
+        assert "Join us: Family evening" in _title_text(decks[n]), "the good rows were built"
+    assert decks[2].read_bytes() == before[2], "a good earlier build is never destroyed"
+
+
+def _title_text(path: Path) -> str:
+    slide = Presentation(path).slides[0]
+    return " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
