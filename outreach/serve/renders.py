@@ -93,21 +93,22 @@ class RenderPool:
             raise Busy
         return Slot(self)
 
-    def _run(self, function, args: tuple):
+    def _run(self, function, args: tuple, seconds: float | None = None):
         """Run ``function(*args)`` in a new child; return its value or raise what it raised
         (an OutreachError), TimedOut or Crashed."""
         receiver, sender = self._context.Pipe(duplex=False)
-        child = self._context.Process(target=_child, args=(sender, os.getpid(), function, args),
-                                      daemon=True)
+        child = self._context.Process(target=_child, args=(sender, os.getpid(), function, args))
+        # Not a daemon: a whole set renders with workers of its own (they die with it).
         child.start()
         sender.close()
         with self._lock:
             self._children[child.pid] = child
             self.last_pid = child.pid
         try:
-            if not receiver.poll(self.seconds):
+            limit = self.seconds if seconds is None else seconds
+            if not receiver.poll(limit):
                 child.kill()
-                raise TimedOut(self.seconds, child.pid)
+                raise TimedOut(limit, child.pid)
             try:
                 kind, value = receiver.recv()
             except (EOFError, OSError) as exc:
@@ -135,9 +136,10 @@ class Slot:
         self._pool = pool
         self._open = True
 
-    def run(self, function, *args):
+    def run(self, function, *args, seconds: float | None = None):
+        """Run ``function(*args)`` in a child, within ``seconds`` (default: the pool's)."""
         try:
-            return self._pool._run(function, args)
+            return self._pool._run(function, args, seconds)
         finally:
             self.release()
 
