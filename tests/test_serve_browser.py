@@ -61,6 +61,7 @@ def _submit_by_keyboard(page) -> None:
 
 def _shoot(page, name: str) -> None:
     if SCREENSHOTS:
+        page.evaluate("document.activeElement && document.activeElement.blur()")
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SCREENSHOTS) / name), full_page=True)
 
