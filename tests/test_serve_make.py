@@ -7,6 +7,7 @@ refused before a render, answered from the cache, or a stand-in render that slee
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import time
@@ -19,6 +20,7 @@ from starlette.testclient import TestClient
 
 from outreach.serve import ServeConfig, create_app
 from outreach.serve import make as make_module
+from outreach.serve.cache import Cache, key_of
 from outreach.serve.make import LOGO_BYTES, LOGO_PIXELS, clean_logo
 
 from .conftest import alive
@@ -210,6 +212,7 @@ def test_a_render_past_its_time_is_killed_and_answered_504(tmp_path, monkeypatch
         assert pid is not None and not alive(pid)
         assert _pool(client).running() == []
         assert not any((tmp_path / "cache").glob("*/entry.json"))  # nothing was cached
+        assert list((tmp_path / "cache").iterdir()) == []  # nor its scratch folder left
 
 
 def test_when_every_slot_is_taken_the_answer_is_503_at_once(tmp_path):
@@ -225,6 +228,17 @@ def test_when_every_slot_is_taken_the_answer_is_503_at_once(tmp_path):
         assert _pool(client).last_pid is None  # refused before any process started
 
 
+def test_a_broken_campaign_is_a_clear_page(tmp_path, content_copy):
+    (content_copy / "campaign.yaml").write_text("meta: [unclosed\n", encoding="utf-8")
+    config = ServeConfig(campaigns=(content_copy,), out_dir=tmp_path / "out",
+                         cache_dir=tmp_path / "cache")
+    with TestClient(create_app(config)) as client:
+        for response in (client.get("/make"), client.post("/make", data=SCHOOL)):
+            assert response.status_code == 500
+            assert "This campaign cannot be used now" in response.text
+            assert "campaign.yaml" in response.text  # the located problem, for its keeper
+
+
 @pytest.mark.parametrize("path", [
     "/make/..%2F..%2Fetc%2Fpasswd", "/make/{key}/..%2Fentry.json", "/make/{key}/entry.json",
     "/make/{upper}/flyer-letter.pdf", "/make/{key}x/flyer-letter.pdf", "/make/{key}/.hidden",
@@ -234,3 +248,22 @@ def test_a_download_names_only_a_file_of_a_cache_entry(desk, flyer, path):
     key = flyer.url.path.rsplit("/", 1)[1]
     response = desk.get(path.format(key=key, upper=key.upper()))
     assert response.status_code == 404
+
+
+def test_the_cache_keeps_the_recently_used_within_its_size(tmp_path):
+    cache = Cache(tmp_path, max_bytes=2500)
+    first, second, third = (key_of(name) for name in ("first", "second", "third"))
+    cache.put(first, {"flyer.pdf": b"1" * 1000})
+    cache.put(second, {"flyer.pdf": b"2" * 1000})
+    os.utime(tmp_path / first, (1, 1))
+    os.utime(tmp_path / second, (2, 2))
+    assert cache.get(first) is not None  # reading marks it used: now the newest
+    cache.put(third, {"flyer.pdf": b"3" * 1000})
+    assert cache.get(second) is None and cache.get(first) and cache.get(third)
+    assert cache.size() <= 2500
+    assert cache.file(third, "flyer.pdf").read_bytes() == b"3" * 1000
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no .part left
+    with pytest.raises(ValueError):
+        cache.put("../escape", {"flyer.pdf": b""})
+    with pytest.raises(ValueError):
+        cache.put(key_of("x"), {"../flyer.pdf": b""})
