@@ -7,6 +7,7 @@ refused before a render, answered from the cache, or a stand-in render that slee
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import time
@@ -19,6 +20,7 @@ from starlette.testclient import TestClient
 
 from outreach.serve import ServeConfig, create_app
 from outreach.serve import make as make_module
+from outreach.serve.cache import Cache, key_of
 from outreach.serve.make import LOGO_BYTES, LOGO_PIXELS, clean_logo
 
 from .conftest import alive
@@ -50,12 +52,30 @@ def desk(tmp_path_factory):
         yield client
 
 
+LOGO = None
+"""The school's logo: wide, with metadata a re-encoding must drop (made on first use)."""
+
+
+def _logo() -> bytes:
+    global LOGO
+    LOGO = LOGO or _png(2400, 600, Author="Someone at home", Comment="GPS 40.7,-74.0")
+    return LOGO
+
+
+def _order(desk, **changes):
+    """Post the school's order, with its logo, as the browser sends it."""
+    return desk.post("/make", data={**SCHOOL, **changes},
+                     files={"logo": ("logo.png", _logo(), "image/png")}, follow_redirects=False)
+
+
 @pytest.fixture(scope="module")
 def flyer(desk):
-    """The Spanish flyer's preview page, made once."""
-    response = desk.post("/make", data=SCHOOL)
-    assert response.status_code == 200, response.text
-    return response
+    """The Spanish flyer's preview page, made once (the one real render of this module)."""
+    response = _order(desk)
+    assert response.status_code == 303, response.text
+    preview = desk.get(response.headers["location"])
+    assert preview.status_code == 200
+    return preview
 
 
 def _pool(client):
@@ -72,9 +92,11 @@ def test_a_spanish_flyer_for_a_school_has_its_contact(desk, flyer):
     pdf = desk.get(links["flyer-letter.pdf"])
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert "attachment" in pdf.headers["content-disposition"]
-    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    page = PdfReader(io.BytesIO(pdf.content)).pages[0]
+    text = page.extract_text()
     for typed in ("Dana Rivera", "(555) 010-4477", "Noche de padres", "Biblioteca"):
         assert typed in text
+    assert any(image.image.size == (1200, 300) for image in page.images)  # the logo, scaled
     assert "set.zip" in links
     page = re.search(r'<img src="(/make/[0-9a-f]{64}/page-1\.png)"[^>]* alt="([^"]+)"', flyer.text)
     assert page and page[2].startswith("La trata")  # the flyer's own headline, in Spanish
@@ -85,11 +107,11 @@ def test_a_spanish_flyer_for_a_school_has_its_contact(desk, flyer):
 
 def test_the_same_order_again_comes_from_the_cache(desk, flyer):
     before = _pool(desk).last_pid
-    again = desk.post("/make", data=SCHOOL, follow_redirects=False)
+    again = _order(desk)
     assert again.status_code == 303
     assert again.headers["location"] == flyer.url.path
     assert _pool(desk).last_pid == before  # no render started
-    other = desk.post("/make", data={**SCHOOL, "contact_name": ""}, follow_redirects=False)
+    other = _order(desk, contact_name="")
     assert other.status_code == 400  # a phone without a person: the chapter's own check
     assert "required when a contact is given" in other.text
 
@@ -156,18 +178,22 @@ def test_a_decompression_bomb_is_refused_unopened():
 
 
 def test_a_png_logo_is_reencoded_without_its_metadata(desk, flyer):
-    original = _png(2400, 600, Author="Someone at home", Comment="GPS 40.7,-74.0")
-    logo, problem = clean_logo(None, original)
+    assert b"Someone at home" in _logo()
+    logo, problem = clean_logo(None, _logo())
     assert problem is None and logo.startswith(b"\x89PNG")
     assert b"Someone at home" not in logo and b"GPS" not in logo
     assert Image.open(io.BytesIO(logo)).size == (1200, 300)  # scaled to LOGO_SIDE
-    response = _upload(desk, original, "logo.png", "image/png")
-    assert response.status_code == 200, response.text
-    assert response.url != flyer.url  # the logo is part of the order's key
-    pdf = desk.get(_links(response.text)["flyer-letter.pdf"])
-    page = PdfReader(io.BytesIO(pdf.content)).pages[0]
-    assert "Dana Rivera" in page.extract_text()
-    assert any(image.image.size == (1200, 300) for image in page.images)
+    key = flyer.url.path.rsplit("/", 1)[1]
+    stored = desk.get(f"/make/{key}/logo.png")  # kept with the order, for its whole set
+    assert stored.content == logo
+    pool = _pool(desk)
+    slots = [pool.claim() for _ in range(pool.slots)]  # so a render is refused, not made
+    try:
+        without = desk.post("/make", data=SCHOOL, follow_redirects=False)
+    finally:
+        for slot in slots:
+            slot.release()
+    assert without.status_code == 503  # not in the cache: the logo is part of the order's key
 
 
 def _sleeps(*args, **kwargs):
@@ -186,6 +212,7 @@ def test_a_render_past_its_time_is_killed_and_answered_504(tmp_path, monkeypatch
         assert pid is not None and not alive(pid)
         assert _pool(client).running() == []
         assert not any((tmp_path / "cache").glob("*/entry.json"))  # nothing was cached
+        assert list((tmp_path / "cache").iterdir()) == []  # nor its scratch folder left
 
 
 def test_when_every_slot_is_taken_the_answer_is_503_at_once(tmp_path):
@@ -201,6 +228,17 @@ def test_when_every_slot_is_taken_the_answer_is_503_at_once(tmp_path):
         assert _pool(client).last_pid is None  # refused before any process started
 
 
+def test_a_broken_campaign_is_a_clear_page(tmp_path, content_copy):
+    (content_copy / "campaign.yaml").write_text("meta: [unclosed\n", encoding="utf-8")
+    config = ServeConfig(campaigns=(content_copy,), out_dir=tmp_path / "out",
+                         cache_dir=tmp_path / "cache")
+    with TestClient(create_app(config)) as client:
+        for response in (client.get("/make"), client.post("/make", data=SCHOOL)):
+            assert response.status_code == 500
+            assert "This campaign cannot be used now" in response.text
+            assert "campaign.yaml" in response.text  # the located problem, for its keeper
+
+
 @pytest.mark.parametrize("path", [
     "/make/..%2F..%2Fetc%2Fpasswd", "/make/{key}/..%2Fentry.json", "/make/{key}/entry.json",
     "/make/{upper}/flyer-letter.pdf", "/make/{key}x/flyer-letter.pdf", "/make/{key}/.hidden",
@@ -210,3 +248,22 @@ def test_a_download_names_only_a_file_of_a_cache_entry(desk, flyer, path):
     key = flyer.url.path.rsplit("/", 1)[1]
     response = desk.get(path.format(key=key, upper=key.upper()))
     assert response.status_code == 404
+
+
+def test_the_cache_keeps_the_recently_used_within_its_size(tmp_path):
+    cache = Cache(tmp_path, max_bytes=2500)
+    first, second, third = (key_of(name) for name in ("first", "second", "third"))
+    cache.put(first, {"flyer.pdf": b"1" * 1000})
+    cache.put(second, {"flyer.pdf": b"2" * 1000})
+    os.utime(tmp_path / first, (1, 1))
+    os.utime(tmp_path / second, (2, 2))
+    assert cache.get(first) is not None  # reading marks it used: now the newest
+    cache.put(third, {"flyer.pdf": b"3" * 1000})
+    assert cache.get(second) is None and cache.get(first) and cache.get(third)
+    assert cache.size() <= 2500
+    assert cache.file(third, "flyer.pdf").read_bytes() == b"3" * 1000
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no .part left
+    with pytest.raises(ValueError):
+        cache.put("../escape", {"flyer.pdf": b""})
+    with pytest.raises(ValueError):
+        cache.put(key_of("x"), {"../flyer.pdf": b""})

@@ -18,6 +18,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from ..manifest import _tree_hash, code_hash
@@ -27,6 +28,10 @@ KEY = re.compile(r"^[0-9a-f]{64}$")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 """A file name an entry may hold: no folders, no hidden files."""
 ENTRY = "entry.json"
+SCRATCH = ".render-"
+"""Prefix of a render's temporary folder in the cache folder."""
+LEFTOVER_SECONDS = 3600
+"""A temporary folder older than this was left by a process that died; it is removed."""
 
 
 def key_of(*parts: object, folders: tuple[Path, ...] = ()) -> str:
@@ -103,9 +108,29 @@ class Cache:
         self.evict(keep=key)
         return record
 
+    def scratch(self) -> Path:
+        """A new empty folder for one render's temporary files, beside the entries (the
+        caller removes it; one left by a crash is removed an hour later by ``evict``)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=SCRATCH, dir=self.folder))
+
     def size(self) -> int:
         """The bytes every entry holds."""
         return sum(size for _, _, size in self._entries())
+
+    def _tidy(self) -> None:
+        """Remove temporary folders left by processes that died mid-write or mid-render."""
+        try:
+            leftovers = [p for p in self.folder.iterdir() if p.name.startswith((".part-", SCRATCH))]
+        except FileNotFoundError:
+            return
+        now = time.time()
+        for folder in leftovers:
+            try:
+                if now - folder.stat().st_mtime > LEFTOVER_SECONDS:
+                    shutil.rmtree(folder, ignore_errors=True)
+            except OSError:
+                continue
 
     def _entries(self) -> list[tuple[float, Path, int]]:
         found = []
@@ -126,6 +151,7 @@ class Cache:
         """Remove the entries used least recently until the rest fit in ``max_bytes``;
         never ``keep`` (the entry just written). Return the keys removed."""
         removed = []
+        self._tidy()
         with self._lock:
             entries = sorted(self._entries())
             total = sum(size for _, _, size in entries)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import tempfile
 import warnings
 import zipfile
 from dataclasses import asdict, dataclass
@@ -128,60 +127,61 @@ class Order:
         return key_of("make", fields, self.logo or b"", folders=(self.folder, self.templates))
 
 
-def render_order(order: Order, content: Content | None = None) -> tuple[dict[str, bytes], dict]:
+def render_order(order: Order, content: Content | None, scratch: Path
+                 ) -> tuple[dict[str, bytes], dict]:
     """Render an order (in the render pool's child): its files and what the preview shows.
 
     A single product comes with a PNG of each page; the whole set comes as one zip, made
-    by forked workers that die with this process.
+    by forked workers that die with this process. ``scratch`` is an empty folder the caller
+    removes afterwards, even when this process is killed.
     """
     from ..pipeline import _COST, BuildOptions, plan
     from ..workers import Task, _edition, run_all, workers_for
 
-    with tempfile.TemporaryDirectory(prefix="outreach-desk-") as temporary:
-        folder, data = order.folder, dict(order.chapter)
-        if order.logo:  # a private copy of the campaign, with the logo inside it
-            folder = Path(temporary) / "content"
-            shutil.copytree(order.folder, folder, ignore=shutil.ignore_patterns(".*"))
-            (folder / LOGO_NAME).write_bytes(order.logo)
-            data["logo"] = LOGO_NAME
-            content = None
-        content = content or load_content(folder)
-        chapter = Chapter.model_validate(data, context={"locales": available_locales(content)})
-        options = BuildOptions(content_dir=folder, templates_dir=order.templates,
-                               locales=(order.locale,), modes=MODES, no_chapters=True,
-                               products=(order.product,) if order.product else ())
-        jobs = [job for job in plan(content, options, [chapter]) if job.chapter == chapter.id
-                and job.mode == (order.mode if order.mode in job.product.modes else "standard")]
-        tasks = [Task(folder, order.templates, job.locale, job.product.name, job.paper, False,
-                      job.mode, chapter) for job in jobs]
-        if not tasks:
-            raise ContentError([], f"there is nothing to make for {order.locale} in that "
-                                   "finish; choose another")
-        # A whole set uses every core, longest first, as a build does (the brochure's fitting
-        # takes longest); one product renders here, in this process.
-        tasks.sort(key=lambda task: -_COST.get(task.product, 1))
-        results = run_all(tasks, workers_for(len(tasks)), content=content)
-        jobs = [result.job for result in results]
-        for result in results:
-            if result.error is not None:
-                raise result.error
-        edition = _edition(tasks[0])
-        record = {"locale": order.locale, "lang": edition.lang, "dir": edition.direction,
-                  "headline": str(edition.campaign.meta.headline),
-                  "school": chapter.name, "product": order.product, "mode": order.mode,
-                  "paper": jobs[0].paper}
-        files = {result.job.relpath.name: result.data for result in results}
-        if order.product is None:
-            name = f"{chapter.id}-{order.locale}.zip"
-            record["main"] = name
-            return {name: _zip(files)}, record
-        main = next(iter(files))
-        record["main"] = main
-        pages = _previews(main, files[main])
-        for number, png in enumerate(pages, 1):
-            files[f"page-{number}.png"] = png
-        record["pages"] = [f"page-{n}.png" for n in range(1, len(pages) + 1)]
-        return files, record
+    folder, data = order.folder, dict(order.chapter)
+    if order.logo:  # a private copy of the campaign, with the logo inside it
+        folder = Path(scratch) / "content"
+        shutil.copytree(order.folder, folder, ignore=shutil.ignore_patterns(".*"))
+        (folder / LOGO_NAME).write_bytes(order.logo)
+        data["logo"] = LOGO_NAME
+        content = None
+    content = content or load_content(folder)
+    chapter = Chapter.model_validate(data, context={"locales": available_locales(content)})
+    options = BuildOptions(content_dir=folder, templates_dir=order.templates,
+                           locales=(order.locale,), modes=MODES, no_chapters=True,
+                           products=(order.product,) if order.product else ())
+    jobs = [job for job in plan(content, options, [chapter]) if job.chapter == chapter.id
+            and job.mode == (order.mode if order.mode in job.product.modes else "standard")]
+    tasks = [Task(folder, order.templates, job.locale, job.product.name, job.paper, False,
+                  job.mode, chapter) for job in jobs]
+    if not tasks:
+        raise ContentError([], f"there is nothing to make for {order.locale} in that "
+                               "finish; choose another")
+    # A whole set uses every core, longest first, as a build does (the brochure's fitting
+    # takes longest); one product renders here, in this process.
+    tasks.sort(key=lambda task: -_COST.get(task.product, 1))
+    results = run_all(tasks, workers_for(len(tasks)), content=content)
+    jobs = [result.job for result in results]
+    for result in results:
+        if result.error is not None:
+            raise result.error
+    edition = _edition(tasks[0])
+    record = {"locale": order.locale, "lang": edition.lang, "dir": edition.direction,
+              "headline": str(edition.campaign.meta.headline),
+              "school": chapter.name, "product": order.product, "mode": order.mode,
+              "paper": jobs[0].paper}
+    files = {result.job.relpath.name: result.data for result in results}
+    if order.product is None:
+        name = f"{chapter.id}-{order.locale}.zip"
+        record["main"] = name
+        return {name: _zip(files)}, record
+    main = next(iter(files))
+    record["main"] = main
+    pages = _previews(main, files[main])
+    for number, png in enumerate(pages, 1):
+        files[f"page-{number}.png"] = png
+    record["pages"] = [f"page-{n}.png" for n in range(1, len(pages) + 1)]
+    return files, record
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
@@ -363,10 +363,11 @@ async def _render(request: Request, desk, cache: Cache, order: Order, key: str):
         content = campaign(order.folder).content
     except OutreachError:
         pass
+    scratch = cache.scratch()
     try:
         limit = desk.config.render_seconds * (SET_FACTOR if order.product is None else 1)
-        files, record = await run_in_threadpool(lambda: slot.run(render_order, order, content,
-                                                                 seconds=limit))
+        files, record = await run_in_threadpool(
+            lambda: slot.run(render_order, order, content, scratch, seconds=limit))
     except TimedOut as exc:
         return _problem(request, 504, "That took too long",
                         f"Making this took longer than {exc.seconds:g} seconds, so it was "
@@ -379,6 +380,7 @@ async def _render(request: Request, desk, cache: Cache, order: Order, key: str):
                         "not in what you typed. Please tell whoever runs this desk.")
     finally:
         slot.release()
+        shutil.rmtree(scratch, ignore_errors=True)
     if order.logo:
         files = {**files, "logo.png": order.logo}
     record["order"] = {k: v for k, v in asdict(order).items() if k not in ("logo", "folder",
@@ -395,6 +397,12 @@ def routes(desk) -> list[BaseRoute]:
     pool_for(desk)
 
     async def form(request: Request) -> Response:
+        try:
+            return _blank_form(request)
+        except OutreachError as exc:
+            return _broken(request, exc)
+
+    def _blank_form(request: Request) -> Response:
         values = {"campaign": request.query_params.get("campaign", "0"), "mode": "standard",
                   "product": "flyer", "paper": ""}
         chosen = _choices(desk, values)
@@ -403,6 +411,12 @@ def routes(desk) -> list[BaseRoute]:
         return _form_page(request, desk, _Form(values))
 
     async def make(request: Request) -> Response:
+        try:
+            return await _make(request)
+        except OutreachError as exc:
+            return _broken(request, exc)
+
+    async def _make(request: Request) -> Response:
         async with request.form(max_files=1, max_fields=40) as submitted:
             values = {k: v.strip() for k, v in submitted.items() if isinstance(v, str)}
             upload = submitted.get("logo")
@@ -475,6 +489,13 @@ def _download(cache: Cache, key: str, name: str) -> Response | None:
                         content_disposition_type="inline" if inline else "attachment",
                         headers={"Cache-Control": "private, max-age=3600",
                                  "X-Content-Type-Options": "nosniff"})
+
+
+def _broken(request: Request, error: OutreachError) -> Response:
+    """The page for a campaign that cannot be loaded: a fault for whoever runs the desk."""
+    return _problem(request, 500, "This campaign cannot be used now",
+                    "The campaign's files have a problem, so nothing can be made from it until "
+                    f"whoever looks after it fixes this:\n{error}")
 
 
 def _gone(request: Request) -> Response:
