@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from outreach import ContentError, Problem
 from outreach.errors import BuildFailed, RenderError
 from outreach.serve import ServeConfig, create_app
-from outreach.serve.watch import problems
+from outreach.serve.watch import problems, saves
 
 from .conftest import ROOT, alive, edit, living_children, run_cli
 from .test_web import _axe, browser  # noqa: F401 - browser is a fixture
@@ -202,3 +202,12 @@ def test_bad_gallery_paths_get_an_answer_not_a_traceback(tmp_path, path):
     (tmp_path / "out" / ".manifest.json").write_text("{}")
     client = TestClient(_desk(tmp_path, watch=True), raise_server_exceptions=False)
     assert client.get(path).status_code in (400, 404)
+
+
+def test_writes_into_the_output_folder_are_not_saves(tmp_path):
+    from watchfiles import Change
+
+    wanted = saves(tmp_path / "content" / "out")
+    assert wanted(Change.modified, str(tmp_path / "content" / "campaign.yaml"))
+    assert not wanted(Change.added, str(tmp_path / "content" / "out" / "en" / "flyer-a4.pdf"))
+    assert not wanted(Change.modified, str(tmp_path / "content" / ".campaign.yaml.swp"))

@@ -68,6 +68,16 @@ def _explained(exc: Exception) -> OutreachError:
                          "the same build with --debug to see where)")
 
 
+def saves(out_dir: Path):
+    """watchfiles' filter for the saves that rebuild: its usual one (no editor swap files,
+    no .git or __pycache__), and nothing in the output folder, whose own writes would
+    otherwise start the next build when --out is inside the content or templates."""
+    from watchfiles import DefaultFilter
+
+    usual, out = DefaultFilter(), Path(out_dir).resolve()
+    return lambda change, path: usual(change, path) and not Path(path).is_relative_to(out)
+
+
 class Watcher:
     """Build on every save of the content or templates; keep the outcome for the pages.
 
@@ -112,12 +122,18 @@ class Watcher:
         from watchfiles import watch as changes
 
         self.rebuild()
-        for _ in changes(self.options.content_dir, self.options.templates_dir,
-                         stop_event=self._stop, debounce=300, rust_timeout=1000,
-                         raise_interrupt=False):
-            if self._stop.is_set():
-                break
-            self.rebuild()
+        try:
+            for _ in changes(self.options.content_dir, self.options.templates_dir,
+                             watch_filter=saves(self.options.out_dir), stop_event=self._stop,
+                             debounce=300, rust_timeout=1000, raise_interrupt=False):
+                if self._stop.is_set():
+                    break
+                self.rebuild()
+        except Exception as exc:  # noqa: BLE001 - e.g. the content folder was deleted
+            with self._lock:
+                self.error = f"watching stopped: {exc}; restart watch mode"
+                self.problems = problems(OutreachError(self.error))
+            self.say(self.error)
 
     # -- one build --------------------------------------------------------------------------
 
