@@ -28,7 +28,8 @@ commands:
   i18n status          translated / fuzzy / untranslated and review state per locale
   i18n review LANG --by NAME
                        record that NAME, a native speaker, reviewed LANG's catalog
-  watch                rebuild on every save and serve a live preview on 127.0.0.1
+  watch                the print desk in watch mode: rebuild on every save, and show
+                       the outputs with the build's errors at /gallery/
   serve                the print desk: make, translate and browse in a web browser
                        (127.0.0.1 unless --host and OUTREACH_PASSWORD are set)
   gallery              draw the slide previews a build leaves out of the gallery
@@ -141,8 +142,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000,
                    help="with 'watch' or 'serve': the port to serve on (0: any free one)")
     p.add_argument("--host", default="127.0.0.1",
-                   help="with 'serve': the address to bind (default 127.0.0.1, this machine "
-                        "only; any other needs a password in OUTREACH_PASSWORD)")
+                   help="with 'serve' or 'watch': the address to bind (default 127.0.0.1, "
+                        "this machine only; any other needs a password in OUTREACH_PASSWORD)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
     return p
@@ -221,9 +222,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         return _serve(args, options)
     if args.command == "watch":
-        from .watch import watch
-
-        return watch(options, args.port, lambda *a: print(*a, flush=True))
+        return _serve(args, options, watch=True)
     from . import report as talk
 
     progress = talk.reporter(args.quiet)
@@ -250,15 +249,20 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _serve(args: argparse.Namespace, options) -> int:
-    """Start the print desk over the same content, templates and output folder."""
+def _serve(args: argparse.Namespace, options, watch: bool = False) -> int:
+    """Start the print desk over the same content, templates and output folder; in watch
+    mode it also rebuilds what ``options`` asks for on every save."""
     from .serve import ServeConfig, run
     from .serve.config import password_from_environment
 
     config = ServeConfig(campaigns=(options.content_dir,), templates_dir=options.templates_dir,
                          out_dir=options.out_dir, host=args.host, port=args.port,
-                         password=password_from_environment())
-    return run(config, lambda *a: print(*a, flush=True))
+                         password=password_from_environment(), watch=watch,
+                         watch_build=options if watch else None)
+    try:
+        return run(config, lambda *a: print(*a, flush=True))
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM once the desk has stopped: a normal end
+        return EXIT_OK
 
 
 def _merge(args: argparse.Namespace, say) -> int:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from outreach import BuildOptions, ContentError, build, i18n, watch
+from outreach import BuildOptions, ContentError, build, i18n
+from outreach.serve.watch import Watcher
 
 from .conftest import CONTENT, edit, need_tool, run_cli
 
@@ -128,11 +129,15 @@ def test_only_the_broken_locale_is_skipped(broken_ar, tmp_path):
 
 
 def test_watch_reports_a_broken_catalog_and_keeps_going(broken_ar, tmp_path):
-    state, said = watch.State(), []
+    said = []
     options = BuildOptions(content_dir=broken_ar, out_dir=tmp_path / "out", products=("flyer",),
                            papers=("letter",), locales=("en", "ar"), no_chapters=True)
-    watch._rebuild(options, state, said.append)
-    assert f"ar.po:{CHARSET_LINE}:1: the header says charset=klingon-8" in state.error
+    watcher = Watcher(options, said.append)
+    watcher.rebuild()
+    status = watcher.status()
+    assert f"ar.po:{CHARSET_LINE}:1: the header says charset=klingon-8" in status["error"]
+    (where,) = status["problems"]
+    assert where["file"].endswith("ar.po") and where["line"] == CHARSET_LINE, where
     assert (tmp_path / "out" / "en" / "flyer-letter.pdf").is_file()
     assert "1 rebuilt" in said[-1] and "1 failed" in said[-1]
 

@@ -71,7 +71,7 @@ def test_a_port_in_use_is_explained(tmp_path):
              "flyer", "--no-chapters", "--out", str(tmp_path), "--port", str(port)],
             cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 1, result.stderr
-    assert f"error: cannot serve the preview on 127.0.0.1:{port}: the port is already in use" \
+    assert f"error: cannot serve the desk on 127.0.0.1:{port}: the port is already in use" \
            in result.stderr
     assert "choose another port with --port" in result.stderr
     assert "internal error" not in result.stderr
@@ -176,14 +176,16 @@ def test_a_build_that_cannot_get_the_folder_gives_up_with_a_clear_message(tmp_pa
 
 
 def test_watch_keeps_watching_whatever_a_build_raises(tmp_path, monkeypatch):
-    from outreach import watch
+    from outreach.serve import watch
 
     def broken(options):
         raise LookupError("unknown encoding: klingon")
 
     monkeypatch.setattr(watch, "build", broken)
-    state, said = watch.State(), []
-    watch._rebuild(BuildOptions(out_dir=tmp_path, **FLYER), state, said.append)
-    assert state.build == 1
-    assert state.error.startswith("internal error: LookupError: unknown encoding: klingon")
+    said = []
+    watcher = watch.Watcher(BuildOptions(out_dir=tmp_path, **FLYER), said.append)
+    watcher.rebuild()
+    status = watcher.status()
+    assert status["build"] == 1 and not status["ok"] and not status["building"]
+    assert status["error"].startswith("internal error: LookupError: unknown encoding: klingon")
     assert "the last good outputs stay in place" in said[0]

@@ -341,16 +341,18 @@ def test_an_empty_output_folder_gets_a_page(tmp_path):
 
 
 def test_watch_serves_the_gallery_with_its_status(out):
-    from outreach import watch
+    from outreach.serve.watch import gallery_page
 
     gallery.update(out)
-    state = watch.State()
-    state.build, state.error = 4, "campaign.yaml:3: YAML syntax <broken>"
-    text = watch.page(out, state).decode()
+    status = {"build": 4, "error": "campaign.yaml:3: YAML syntax <broken>", "warnings": [],
+              "problems": [{"file": "campaign.yaml", "line": 3, "column": 0, "field": "",
+                            "message": "YAML syntax <broken>"}]}
+    text = gallery_page(out, status)
     assert "flyer-letter.pdf" in text and ".thumbs/en/flyer-letter.pdf.pages/1.png" in text
-    assert "YAML syntax &lt;broken&gt;" in text and "/__status" in text and "let seen = 4;" in text
-    state.error = ""
-    text = watch.page(out, state).decode()
+    assert "YAML syntax &lt;broken&gt;" in text and "<code>campaign.yaml:3</code>" in text
+    assert 'data-watch-build="4"' in text and '<script src="/static/watch.js" defer>' in text
+    status.update(error="", problems=[])
+    text = gallery_page(out, status)
     assert "Build 4 is up to date." in text and text.index("Build 4") < text.index("flyer-letter")
 
 

@@ -1,14 +1,9 @@
-"""Speed and workflow: incremental and parallel builds, shards, JSON summary, watch mode."""
+"""Speed and workflow: incremental and parallel builds, shards, JSON summary (watch mode:
+test_serve_watch.py)."""
 
 from __future__ import annotations
 
 import json
-import re
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -95,61 +90,3 @@ def test_cli_shard_json_and_plain_progress(tmp_path):
     assert result.returncode == 2 and "K must be between 1 and N" in result.stderr
 
 
-def _status(url: str) -> dict:
-    with urllib.request.urlopen(url + "__status", timeout=5) as response:
-        return json.loads(response.read())
-
-
-def _wait(url: str, build_number: int, deadline: float) -> dict:
-    while time.monotonic() < deadline:
-        status = _status(url)
-        if status["build"] >= build_number:
-            return status
-        time.sleep(0.2)
-    raise AssertionError(f"build {build_number} did not happen in time")
-
-
-def test_watch_rebuilds_on_save_and_keeps_the_last_good_output(content_copy, tmp_path):
-    out = tmp_path / "out"
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "watch", "--port", "0", "--content",
-         str(content_copy), "--out", str(out), "--locale", "en", "--product", "flyer",
-         "--paper", "a4"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        line = process.stdout.readline()
-        url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
-        deadline = time.monotonic() + 90
-        assert _wait(url, 1, deadline)["ok"]
-        with urllib.request.urlopen(url, timeout=5) as response:
-            gallery = response.read().decode()
-        assert "flyer-a4.pdf" in gallery and ".thumbs/en/flyer-a4.pdf.pages/1.png" in gallery
-        assert "Build 1 is up to date" in gallery and "/__status" in gallery
-        assert (out / "index.html").is_file(), "watch mode serves the build's own gallery"
-        with urllib.request.urlopen(url + ".thumbs/en/flyer-a4.pdf.pages/1.png", timeout=5) as response:
-            assert response.read().startswith(b"\x89PNG")
-        for bad in ("en/%00", "en/%01x.pdf"):  # a bad request gets an answer, not a traceback
-            try:
-                urllib.request.urlopen(url + bad, timeout=5)
-            except urllib.error.HTTPError as exc:
-                assert exc.code == 400, bad
-            else:
-                raise AssertionError(f"{bad} was served")
-        assert _status(url)["ok"], "the server keeps serving after a bad request"
-
-        edit(content_copy / "campaign.yaml", "Trafficking often starts with a friend online",
-             "Trafficking often begins with a friend online")
-        assert _wait(url, 2, deadline)["ok"]
-        flyer = out / "en" / "flyer-a4.pdf"
-        assert "often begins with" in PdfReader(flyer).pages[0].extract_text()
-        good = flyer.read_bytes()
-
-        with (content_copy / "campaign.yaml").open("a") as handle:
-            handle.write("broken: [\n")
-        status = _wait(url, 3, deadline)
-        assert not status["ok"] and "campaign.yaml:" in status["error"]
-        assert flyer.read_bytes() == good, "a broken save never touches the last good output"
-        with urllib.request.urlopen(url, timeout=5) as response:
-            assert "YAML syntax" in response.read().decode()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
-from ..pipeline import ROOT
+from ..pipeline import ROOT, BuildOptions
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 """Binds that only this machine can reach: the only ones allowed without a password."""
@@ -26,6 +26,9 @@ class ServeConfig:
     templates_dir: Path = ROOT / "templates"
     out_dir: Path = Path("output")
     """The build's output folder, whose gallery the desk shows."""
+    watch_build: BuildOptions | None = None
+    """What watch mode builds (products, locales, papers...); its folders are always the
+    desk's: the first campaign, templates_dir and out_dir."""
     cache_dir: Path = field(default_factory=lambda: _cache_home() / "outreach" / "desk")
     """Rendered files keyed by a hash of their inputs: the only thing the desk keeps. Never
     inside out_dir, which the gallery serves."""

@@ -20,6 +20,12 @@ class _Outputs(StaticFiles):
             raise HTTPException(404)
         return super().lookup_path(path)
 
+    def file_response(self, *args, **kwargs):
+        # Outputs and thumbnails keep their names across builds: ask before reusing them.
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
 
 def routes(desk) -> list[BaseRoute]:
     """Serve the output folder under /gallery/ (its index.html at /gallery/)."""
