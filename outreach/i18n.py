@@ -300,6 +300,12 @@ def translation(content: Content, locale: str) -> Translation:
     """Read a locale's catalog against the current content; stale entries count as fuzzy."""
     path = po_path(content, locale)
     catalog, header = _read(path, locale) if path.is_file() else (Catalog(locale=None), {})
+    return _translation(content, locale, catalog, header, str(path))
+
+
+def _translation(content: Content, locale: str, catalog: Catalog, header: dict[str, str],
+                 file: str) -> Translation:
+    """A read catalog against the current content (see ``translation``)."""
     by_id = {m.context: m for m in catalog if m.id and m.context}
     tool = tool_strings(locale)
     strings, fuzzy, missing, lines = {}, [], [], {}
@@ -316,7 +322,47 @@ def translation(content: Content, locale: str) -> Translation:
             fuzzy.append(text.id)
         else:
             strings[text.id] = message.string
-    return Translation(strings, fuzzy, missing, lines, str(path), header)
+    return Translation(strings, fuzzy, missing, lines, file, header)
+
+
+def check_catalog(content: Content, locale: str, text: str,
+                  display: str) -> tuple[list[Problem], Translation | None]:
+    """Check a catalog's text before it may replace a locale's catalog (the print desk's
+    upload): its syntax and placeholders, the language its header names, and every entry
+    against the current template. Return the problems, each with its line, and the
+    translation the text makes when there are none (for ``localize.check_translation``)."""
+    problems, header = pofile.check(text, display)
+    if problems:
+        return problems, None
+    try:
+        catalog = read_po(io.StringIO(text), locale=str(_babel_locale(locale)),
+                          abort_invalid=True, charset="utf-8")
+    except PoFileError as exc:
+        return [Problem(display, exc.lineno, 1, "", f"PO syntax: {exc}")], None
+    except (LookupError, ValueError) as exc:
+        return [Problem(display, 1, 1, "", f"bad PO header: {exc}")], None
+    language = header.get("Language", "").replace("_", "-")
+    if language and language.lower() != locale.lower():
+        line = next((n for n, row in enumerate(text.split("\n"), 1) if row.startswith('"Language:')), 1)
+        problems.append(Problem(display, line, 1, "", f"the header says Language: {language}, "
+                                f"but this is the {locale} catalog; upload the file on the "
+                                f"{language} page, or fix the header"))
+    source = {t.id: t.value for t in texts(content)}
+    for message in catalog:
+        if not message.id:
+            continue
+        where = message.lineno or 1
+        if message.context not in source:
+            problems.append(Problem(display, where, 1, message.context or "", "this entry is not "
+                                    "in the template: the campaign has no text with this msgctxt; "
+                                    "remove it, or download the current file and start from it"))
+        elif message.id != source[message.context] and not message.fuzzy:
+            problems.append(Problem(display, where, 1, message.context, "this msgid is not the "
+                                    "current source text (it changed since the file was made); "
+                                    "download the current file and translate from it"))
+    if problems:
+        return problems, None
+    return [], _translation(content, locale, catalog, header, display)
 
 
 def tool_catalog_path(locale: str) -> Path:

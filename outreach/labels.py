@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import ContentError, Problem
 from .fields import TRANSLATABLE
+from .pofile import placeholder_problems
 
 INTERFACE_DIR = Path(__file__).resolve().parent / "interface"
 DEFAULTS_FILE = INTERFACE_DIR / "labels.yaml"
@@ -121,10 +122,11 @@ class Labels(BaseModel):
     @field_validator(*PATTERNS)
     @classmethod
     def _keeps_placeholders(cls, value: str | None, info) -> str | None:
-        """Patterns must keep each of their placeholders exactly once."""
-        for name in PATTERNS[info.field_name]:
-            if value is not None and value.count(name) != 1:
-                raise ValueError(f"must contain {name} exactly once, where the value goes")
+        """Patterns keep each of their placeholders exactly once, and add none (the rule a
+        catalog's translations follow too)."""
+        if value is not None:
+            if problems := placeholder_problems(" ".join(PATTERNS[info.field_name]), value):
+                raise ValueError("; ".join(problems))
         return value
 
     def merged(self, defaults: dict[str, str]) -> dict[str, str]:

@@ -330,6 +330,16 @@ def _apply(content: Content, tr: i18n.Translation) -> tuple[Campaign, Deck]:
     return models[0], models[1]
 
 
+def check_translation(content: Content, tr: i18n.Translation) -> list[Problem]:
+    """What the content model refuses in a translation (an empty or overlong text, a
+    pattern without its placeholder), each at its catalog line; empty if it applies."""
+    try:
+        _apply(content, tr)
+    except ContentError as exc:
+        return list(exc.problems)
+    return []
+
+
 def _labels(campaign: Campaign, tr: i18n.Translation | None) -> dict[str, str]:
     """Every interface label: translated, else the campaign's own, else the tool's default."""
     merged = campaign.labels.merged(defaults())

@@ -19,6 +19,42 @@ ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r"}
 """The escapes Babel decodes; msgfmt's others (\\a, \\x01, octal) would smuggle control codes."""
 REVIEW_FIELDS = ("X-Outreach-Reviewed-By", "X-Outreach-Reviewed-Date", "X-Outreach-Reviewed-Hash")
 UTF8_ADVICE = "save the file as UTF-8 and set charset=UTF-8 in the header"
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+"""A value a label pattern fills in, such as ``{n}`` or ``{source}``: kept as written."""
+
+
+def placeholder_problems(source: str, translation: str) -> list[str]:
+    """What is wrong with a translation's placeholders: each one of the source text must
+    appear exactly as often, and no other (empty when they match).
+
+    The one rule for every check: a catalog entry (msgid against msgstr), a campaign's own
+    label pattern, a PO file uploaded to the print desk.
+    """
+    want, have = _counted(source), _counted(translation)
+    problems = []
+    for name, count in want.items():
+        if have.get(name, 0) == 0:
+            problems.append(f"{name} is missing: keep it exactly as the source text writes it, "
+                            "where the value goes")
+        elif have[name] != count:
+            problems.append(f"{name} appears {_times(have[name])}, the source text has it "
+                            f"{_times(count)}")
+    for name in have:
+        if name not in want:
+            problems.append(f"{name} is not in the source text: remove it (a placeholder is "
+                            "never translated)")
+    return problems
+
+
+def _counted(text: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for name in PLACEHOLDER.findall(text):
+        found[name] = found.get(name, 0) + 1
+    return found
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 def control_character(text: str) -> str | None:
@@ -223,6 +259,18 @@ def _entries(checker: _Checker, lines: list[str]) -> None:
                                  "remove it (retype the text around it if you cannot see it)",
                                  where)
         _newlines(checker, entry, msgid, where)
+        _placeholders(checker, entry, msgid, where)
+
+
+def _placeholders(checker: _Checker, entry: _Entry, msgid: str | None, where: str) -> None:
+    """A used translation keeps the placeholders of its msgid (a fuzzy one is not used)."""
+    if not msgid or entry.fuzzy:
+        return
+    for keyword in (k for k in entry.parts if k.startswith("msgstr")):
+        value = entry.text(keyword)
+        if value:
+            for why in placeholder_problems(msgid, value):
+                checker.fail(entry.parts[keyword][0][0], 1, f"{keyword}: {why}", where)
 
 
 def _newlines(checker: _Checker, entry: _Entry, msgid: str | None, where: str) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .pofile import PLACEHOLDER
+
 PSEUDO_LOCALES = {"en-XA": "ltr", "ar-XB": "rtl"}
 """Each pseudo-locale and its text direction."""
 
@@ -18,7 +20,7 @@ _ACCENTED = str.maketrans(
     "åƀçðéƒĝĥîĵķļɱñöþǫŕšţûṽŵẋýžÅƁÇÐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŢÛṼŴẊÝŽ")
 _PADDING = "ôñé ţŵö ţĥŕéé ƒöûŕ ƒîṽé šîẋ šéṽéñ éîĝĥţ ñîñé ţéñ".split()
 # Kept as written: {placeholders}, link targets, e-mail addresses, bare web addresses.
-_KEEP = re.compile(r"\{[a-z_]+\}|\]\([^)]*\)|\S+@\S+|https://\S+|www\.\S+")
+_KEEP = re.compile(PLACEHOLDER.pattern + r"|\]\([^)]*\)|\S+@\S+|https://\S+|www\.\S+")
 
 
 def is_pseudo(locale: str) -> bool:

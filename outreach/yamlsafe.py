@@ -153,6 +153,13 @@ def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES, *, too_big: 
     if len(raw) > max_bytes:
         return None, [Problem(display, 1, 1, "",
                               f"the file is {len(raw)} bytes; the limit is {max_bytes}{too_big}")]
+    return decode_text(raw, display, not_utf8)
+
+
+def decode_text(raw: bytes, display: str,
+                not_utf8: str = "save the file as UTF-8") -> tuple[str | None, list[Problem]]:
+    """Untrusted bytes (a file, an upload) as UTF-8 text, a byte-order mark allowed; on
+    failure None and the problem at the line of the first bad byte."""
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:

@@ -17,6 +17,9 @@ TITLE = 'msgstr "كيف يبدو الاتجار الجنسي بالأطفال ف
 """The Arabic headline's msgstr line (meta.title), the first entry after the header."""
 TITLE_LINE = AR.read_text(encoding="utf-8").splitlines().index(TITLE) + 1
 CHARSET = '"Content-Type: text/plain; charset=utf-8\\n"'
+ONE_IN = 'msgstr "1 من كل {n}"'
+"""The Arabic one-in-N pattern's msgstr line (labels.one_in), whose {n} must stay."""
+ONE_IN_LINE = AR.read_text(encoding="utf-8").splitlines().index(ONE_IN) + 1
 CHARSET_LINE = AR.read_text(encoding="utf-8").splitlines().index(CHARSET) + 1
 
 
@@ -66,6 +69,14 @@ HOSTILE = {
                      f":{TITLE_LINE - 1}:1: msgstr cannot come here; expected msgid"),
     "no msgstr": (TITLE.encode() + b"\n", b"\n",
                   f":{TITLE_LINE - 1}:1: meta.title: msgid has no msgstr after it; add msgstr \"\""),
+    "lost placeholder": (ONE_IN.encode(), 'msgstr "1 من كل"'.encode(),
+                         f":{ONE_IN_LINE}:1: labels.one_in: msgstr: {{n}} is missing: keep it "
+                         "exactly as the source text writes it, where the value goes"),
+    "extra placeholder": (ONE_IN.encode(), 'msgstr "{n} 1 من كل {n}"'.encode(),
+                          f":{ONE_IN_LINE}:1: labels.one_in: msgstr: {{n}} appears twice, the "
+                          "source text has it once"),
+    "translated placeholder": (ONE_IN.encode(), 'msgstr "1 من كل {ن}"'.encode(),
+                               f":{ONE_IN_LINE}:1: labels.one_in: msgstr: {{n}} is missing"),
     "text after quote": (TITLE.encode(), TITLE.encode() + b' x"',
                          f":{TITLE_LINE}:{len(TITLE) + 1}: meta.title: text after the closing "
                          'quote; escape an inner quote as \\"'),

@@ -261,3 +261,11 @@ def test_deck_text_that_cannot_fit_warns_and_stays_readable(content_copy, tmp_pa
     sizes = [r.font.size.pt for s in prs.slides for sh in s.shapes if sh.has_text_frame
              for p in sh.text_frame.paragraphs for r in p.runs if r.font.size]
     assert min(sizes) >= 18
+
+
+def test_a_label_pattern_keeps_its_placeholders_by_the_catalogs_rule(content_copy):
+    """The campaign's own pattern and a catalog's msgstr answer to one placeholder rule."""
+    edit(content_copy / "campaign.yaml", "meta:\n", "labels:\n  one_in: \"1 in {n} ({x})\"\nmeta:\n")
+    with pytest.raises(ContentError) as caught:
+        load_content(content_copy)
+    assert "{x} is not in the source text" in str(caught.value)

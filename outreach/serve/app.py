@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from .config import ServeConfig
 from .pages import SECURITY_HEADERS, page
 
-FEATURES = ("make", "watch", "gallery")
+FEATURES = ("make", "translate", "watch", "gallery")
 """Modules of this package that add routes, each with ``routes(desk)``."""
 
 
