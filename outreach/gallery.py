@@ -12,13 +12,18 @@ sits beside one, is shown with it), skipping anything whose name starts with a d
 ``.manifest.json``, an ``atomic_write`` temporary) or ends with ``.part``, symbolic links,
 and files at other depths (e.g. ``tools/previews.py``'s ``<out>/previews/``).
 
+So that a whole state's chapters never make one enormous page, the top page shows the
+campaign's own set by locale and lists the chapters; each chapter has its own page,
+``<out>/gallery/chapters/<chapter>.html``, with its outputs' cards. Pages are rewritten only
+when their bytes change, and a chapter's page carries no build time, so a build that leaves
+a chapter alone leaves its page alone too.
+
 Thumbnails are kept by ``outreach.thumbnails``, remade only when an output's bytes change.
 """
 
 from __future__ import annotations
 
 import html
-import itertools
 import os
 import re
 from dataclasses import dataclass, field
@@ -27,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
+from .gallery_css import CSS
 from .output import atomic_write
 from .thumbnails import (
     FORMAT,
@@ -44,13 +50,15 @@ from .thumbnails import (
     update_thumbnails,
 )
 
-__all__ = ["CHAPTERS", "CSS", "FORMAT", "INDEX", "KINDS", "RECORD", "RTL", "THUMBS", "WIDTH",
-           "DeckThumbnails", "Entry", "deck_thumbnails", "find_outputs", "pdf_thumbnails",
-           "render", "stamp", "thumb_folder", "update"]
+__all__ = ["CHAPTERS", "CSS", "FORMAT", "GALLERY", "INDEX", "KINDS", "RECORD", "RTL", "THUMBS", "WIDTH",
+           "DeckThumbnails", "Entry", "chapter_page", "deck_thumbnails", "find_outputs",
+           "pages", "pdf_thumbnails", "render", "render_chapter", "stamp", "thumb_folder", "update"]
 # _slide_count is imported too: tests call gallery._slide_count.
 
 INDEX = "index.html"
 CHAPTERS = "chapters"
+GALLERY = "gallery"
+"""The gallery's own pages besides the top one: ``<out>/gallery/chapters/<chapter>.html``."""
 CAMPAIGNS = "campaigns"
 """Under a build's folder, other campaigns' builds (output/campaigns/<name>/), each with its
 own gallery; this gallery links to them, and theirs link back."""
@@ -130,7 +138,7 @@ def find_outputs(out_dir: Path) -> list[Entry]:
     for folder in _folders(out_dir):
         if folder.name == CHAPTERS:
             chapters = folder
-        elif folder.name != CAMPAIGNS:
+        elif folder.name not in (CAMPAIGNS, GALLERY):
             add(folder, folder.name, None)
     for chapter in _folders(chapters) if chapters else []:
         for locale in _folders(chapter):
@@ -182,8 +190,9 @@ def _kb(size: int) -> str:
     return f"{max(1, round(size / 1024)):,} KB"
 
 
-def _card(entry: Entry, heading: str) -> str:
-    name, href = entry.path.name, _url(entry.rel)
+def _card(entry: Entry, heading: str, up: str = "") -> str:
+    """One output's card; ``up`` leads from the page's folder to the output folder."""
+    name, href = entry.path.name, up + _url(entry.rel)
     unit = "slide" if entry.is_deck else "picture" if entry.is_image else "page"
     pages = "web page" if entry.is_web else (
         _plural(entry.pages, unit) if entry.pages is not None else f"? {unit}s")
@@ -192,7 +201,7 @@ def _card(entry: Entry, heading: str) -> str:
     alt = entry.alt_text
     tiles = []
     for number, (width, height) in enumerate(entry.thumbs, 1):
-        src = _url(PurePosixPath(THUMBS) / thumb_folder(entry.rel) / f"{number}.png")
+        src = up + _url(PurePosixPath(THUMBS) / thumb_folder(entry.rel) / f"{number}.png")
         target = f"{href}#page={number}" if kind == "pdf" else href
         tiles.append(f'<a href="{target}"><img src="{src}" width="{width}" height="{height}" '
                      f'loading="lazy" decoding="async" alt="{_e(alt or f"{unit} {number} of {name}")}"></a>')
@@ -209,7 +218,7 @@ def _card(entry: Entry, heading: str) -> str:
                      f'role="img" aria-label="{_e(f"{what} of {name}")}"><span lang="en" dir="ltr">'
                      f'<strong>{what}</strong><br>{_e(note)}</span></a>')
     sidecar = "" if alt is None else (
-        f'<p class="alt"><a href="{_url(entry.rel.with_suffix(".txt"))}"><span lang="en" dir="ltr">'
+        f'<p class="alt"><a href="{up}{_url(entry.rel.with_suffix(".txt"))}"><span lang="en" dir="ltr">'
         f'alt text</span></a>: {_e(alt)}</p>')
     return (f'<article class="card {kind}"><{heading} class="name"><a href="{href}"><bdi>{_e(name)}</bdi>'
             f'</a></{heading}><p class="meta"><span lang="en" dir="ltr">{pages} · {_kb(entry.size)}'
@@ -243,10 +252,8 @@ def campaign_links(out_dir: Path) -> list[tuple[str, str]]:
     return links
 
 
-def render(entries: list[Entry], when: datetime | None = None,
-           campaigns: list[tuple[str, str]] = ()) -> str:
-    """The gallery page for these entries (with thumbnails already made)."""
-    when = when or stamp()
+def _groups(entries: list[Entry]):
+    """The main set's (locale, entries) in order, and each chapter's, in order."""
     groups: dict[tuple[str | None, str], list[Entry]] = {}
     for entry in entries:
         groups.setdefault((entry.chapter, entry.locale), []).append(entry)
@@ -255,35 +262,70 @@ def render(entries: list[Entry], when: datetime | None = None,
     for (chapter, locale), items in groups.items():
         if chapter is not None:
             chapters.setdefault(chapter, []).append((locale, items))
-    ids = itertools.count(1)
-    body: list[str] = []
-    main_nav: list[str] = []
-    chapter_nav: list[str] = []
+    return main, chapters
 
-    def section(locale: str, items: list[Entry], level: int, nav: list[str] | None) -> str:
-        anchor = f"s{next(ids)}"
+
+def chapter_page(chapter: str) -> PurePosixPath:
+    """Where a chapter's gallery page goes under the output folder."""
+    return PurePosixPath(GALLERY, CHAPTERS, f"{chapter}.html")
+
+
+def _sections(locales: list[tuple[str, list[Entry]]], level: int, up: str
+              ) -> tuple[list[str], list[str]]:
+    """A section of cards per locale, and the nav links to them."""
+    body, nav = [], []
+    for number, (locale, items) in enumerate(locales, 1):
+        anchor = f"s{number}"
         lang, direction = _lang_dir(locale)
         attrs = f' lang="{_e(lang)}"' if lang else ""
-        cards = "".join(_card(e, f"h{level + 1}") for e in items)
-        if nav is not None:
-            nav.append(f'<a href="#{anchor}"><bdi>{_e(locale)}</bdi></a>')
-        return (f'<section class="locale" id="{anchor}"{attrs} dir="{direction}">'
-                f'<h{level}><bdi>{_e(locale)}</bdi> <span class="count" lang="en" dir="ltr">'
-                f'{_counts(items)}</span></h{level}><div class="grid">{cards}</div></section>')
+        cards = "".join(_card(e, f"h{level + 1}", up) for e in items)
+        nav.append(f'<a href="#{anchor}"><bdi>{_e(locale)}</bdi></a>')
+        body.append(f'<section class="locale" id="{anchor}"{attrs} dir="{direction}">'
+                     f'<h{level}><bdi>{_e(locale)}</bdi> <span class="count" lang="en" dir="ltr">'
+                     f'{_counts(items)}</span></h{level}><div class="grid">{cards}</div></section>')
+    return body, nav
 
-    for locale, items in main:
-        body.append(section(locale, items, 2, main_nav))
-    for chapter, locales in chapters.items():
-        anchor = f"s{next(ids)}"
-        chapter_nav.append(f'<a href="#{anchor}"><bdi>{_e(chapter)}</bdi></a>')
-        items = [e for _, group in locales for e in group]
-        inner = "".join(section(locale, group, 3, None) for locale, group in locales)
-        body.append(f'<section class="chapter" id="{anchor}"><h2><span class="label">Chapter</span> '
-                    f'<bdi>{_e(chapter)}</bdi> <span class="count">{_counts(items)}</span></h2>'
-                    f'{inner}</section>')
+
+def _html(title: str, header: str, main: str) -> str:
+    return f"""<!DOCTYPE html>
+<html lang="en" dir="ltr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<title>{title}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<header class="top">{header}</header>
+<main>{main}</main>
+</body>
+</html>
+"""
+
+
+def render(entries: list[Entry], when: datetime | None = None,
+           campaigns: list[tuple[str, str]] = ()) -> str:
+    """The gallery's top page for these entries (with thumbnails already made): the main
+    set's cards by locale, then a list of the chapters, each linking to its own page."""
+    when = when or stamp()
+    main, chapters = _groups(entries)
+    body, main_nav = _sections(main, 2, "")
+    if chapters:
+        items = []
+        for chapter, locales in chapters.items():
+            files = [e for _, group in locales for e in group]
+            codes = ", ".join(f"<bdi>{_e(locale)}</bdi>" for locale, _ in locales)
+            items.append(f'<li><a href="{_url(chapter_page(chapter))}"><bdi>{_e(chapter)}</bdi>'
+                         f'</a> <span class="count">{_counts(files)}</span> '
+                         f'<span class="locales">{codes}</span></li>')
+        body.append(f'<section class="chapters" id="chapters"><h2><span class="label">'
+                    f'Chapters</span> <span class="count">{_plural(len(chapters), "chapter")}'
+                    f'</span></h2><ul class="chapter-list">{"".join(items)}</ul></section>')
     nav = "".join((
         f'<p><span class="label">Locales</span> {" ".join(main_nav)}</p>' if main_nav else "",
-        f'<p><span class="label">Chapters</span> {" ".join(chapter_nav)}</p>' if chapter_nav else "",
+        f'<p><span class="label">Chapters</span> <a href="#chapters">'
+        f'{_plural(len(chapters), "chapter")}</a></p>' if chapters else "",
         '<p><span class="label">Campaigns</span> ' + " ".join(
             f'<a href="{_e(link)}"><bdi>{_e(name)}</bdi></a>' for name, link in campaigns)
         + "</p>" if campaigns else ""))
@@ -294,66 +336,33 @@ def render(entries: list[Entry], when: datetime | None = None,
     elif main:
         summary += f" · {_plural(len(main), 'locale')}"
     empty = "" if entries else '<p class="empty">No outputs yet.</p>'
-    return f"""<!DOCTYPE html>
-<html lang="en" dir="ltr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light">
-<title>Outreach build {built}</title>
-<style>{CSS}</style>
-</head>
-<body>
-<header class="top"><h1>Outreach build</h1>
-<p class="summary">Built <time datetime="{when:%Y-%m-%dT%H:%M:%SZ}">{built}</time> · {summary}</p>
-<nav>{nav}</nav></header>
-<main>{empty}{"".join(body)}</main>
-</body>
-</html>
-"""
+    header = (f'<h1>Outreach build</h1>\n<p class="summary">Built <time datetime="'
+              f'{when:%Y-%m-%dT%H:%M:%SZ}">{built}</time> · {summary}</p>\n<nav>{nav}</nav>')
+    return _html(f"Outreach build {built}", header, empty + "".join(body))
 
 
-CSS = f"""
-:root {{ color-scheme: light; --ink: #1d2b36; --muted: #5b6b78; --line: #dde2e7;
-  --link: #0b4f6c; --paper: #fff; --ground: #f3f5f7; }}
-* {{ box-sizing: border-box; }}
-body {{ margin: 0; padding: 1.5rem 2rem 3rem; background: var(--ground); color: var(--ink);
-  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; }}
-a {{ color: var(--link); text-decoration: none; }}
-a:hover {{ text-decoration: underline; }}
-h1 {{ margin: 0 0 .25rem; font-size: 1.6rem; }}
-h2, h3 {{ margin: 2rem 0 .75rem; font-size: 1.25rem; }}
-h3 {{ font-size: 1.1rem; margin-top: 1.25rem; }}
-.top p {{ margin: .25rem 0; }}
-.summary {{ color: var(--muted); }}
-nav a {{ display: inline-block; margin: 0 .15rem .25rem 0; padding: .05rem .5rem;
-  border: 1px solid var(--line); border-radius: 1rem; background: var(--paper); font-size: .9rem; }}
-.label {{ color: var(--muted); font-size: .85rem; text-transform: uppercase; letter-spacing: .04em;
-  margin-inline-end: .35rem; }}
-.count {{ color: var(--muted); font-size: .85rem; font-weight: normal; margin-inline-start: .5rem; }}
-.chapter {{ margin-top: 2.5rem; padding-top: .5rem; border-top: 2px solid var(--line); }}
-.grid {{ display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }}
-.card {{ background: var(--paper); border: 1px solid var(--line); border-radius: 8px;
-  padding: .7rem .8rem .8rem; min-width: 0; max-width: 100%;
-  box-shadow: 0 1px 2px rgba(16, 32, 48, .05); }}
-.card .name {{ margin: 0; font-size: .95rem; font-weight: 600; overflow-wrap: anywhere; }}
-.meta {{ margin: .1rem 0 .6rem; color: var(--muted); font-size: .82rem; }}
-.pages {{ display: flex; gap: .6rem; overflow-x: auto; padding: 2px 2px 6px; }}
-.pages a {{ flex: none; display: block; }}
-.pages img {{ display: block; max-width: none; background: #fff; border: 1px solid #c9d0d6;
-  box-shadow: 0 1px 3px rgba(16, 32, 48, .18); }}
-.placeholder {{ display: flex; align-items: center; justify-content: center; width: {WIDTH}px;
-  padding: 1rem; text-align: center; font-size: .82rem; color: var(--muted); background: #f7f8fa;
-  border: 1px dashed #b7c0c8; overflow-wrap: anywhere; }}
-.placeholder strong {{ color: var(--ink); font-weight: 600; }}
-.web-preview {{ position: relative; width: {WIDTH}px; height: {WIDTH * 22 // 17}px;
-  overflow: hidden; border: 1px solid #c9d0d6; background: #fff; direction: ltr; }}
-.web-preview iframe {{ width: 1280px; height: {1280 * 22 // 17}px; border: 0;
-  transform: scale({WIDTH / 1280:.4f}); transform-origin: 0 0; pointer-events: none; }}
-.web-preview::after {{ content: ""; position: absolute; inset: 0; }}
-.empty {{ color: var(--muted); }}
-.alt {{ margin: .5rem 0 0; max-width: {WIDTH}px; font-size: .8rem; color: var(--muted); }}
-"""
+def render_chapter(chapter: str, locales: list[tuple[str, list[Entry]]]) -> str:
+    """One chapter's page: its cards by locale, linking back to the top page. It carries no
+    build time, so a chapter whose outputs did not change keeps the same bytes."""
+    up = "../../"
+    body, nav = _sections(locales, 2, up)
+    files = [e for _, group in locales for e in group]
+    header = (f'<p class="back"><a href="{up}{INDEX}">All outputs</a></p>\n<h1>'
+              f'<span class="label">Chapter</span> <bdi>{_e(chapter)}</bdi></h1>\n'
+              f'<p class="summary">{_counts(files)} · {_plural(len(locales), "locale")}</p>\n'
+              f'<nav><p><span class="label">Locales</span> {" ".join(nav)}</p></nav>')
+    return _html(f"Chapter {_e(chapter)} · Outreach build", header, "".join(body))
+
+
+def pages(entries: list[Entry], when: datetime | None = None,
+          campaigns: list[tuple[str, str]] = ()) -> dict[PurePosixPath, str]:
+    """Every page of the gallery, by its path under the output folder: the top page and
+    one page per chapter."""
+    _, chapters = _groups(entries)
+    found = {PurePosixPath(INDEX): render(entries, when, campaigns)}
+    for chapter, locales in chapters.items():
+        found[chapter_page(chapter)] = render_chapter(chapter, locales)
+    return found
 
 
 # --- the one entry point ------------------------------------------------------------------
@@ -372,12 +381,30 @@ def update(out_dir: Path, deck_thumbnails: DeckThumbnails | None = None,
     out_dir.mkdir(parents=True, exist_ok=True)
     present = update_thumbnails(out_dir / THUMBS, find_outputs(out_dir), deck_thumbnails, workers,
                                 drawn)
-    index = out_dir / INDEX
-    page = render(present, campaigns=campaign_links(out_dir)).encode()
+    made = pages(present, campaigns=campaign_links(out_dir))
+    for rel, text in made.items():
+        _write_if_changed(out_dir / rel, text.encode())
+    _remove_stale_pages(out_dir / GALLERY / CHAPTERS, set(made))
+    return out_dir / INDEX
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Write a page atomically, unless it already holds these bytes."""
     try:
-        unchanged = index.read_bytes() == page
+        if path.read_bytes() == data:
+            return
     except OSError:
-        unchanged = False
-    if not unchanged:
-        atomic_write(index, page)
-    return index
+        pass
+    atomic_write(path, data)
+
+
+def _remove_stale_pages(folder: Path, kept: set[PurePosixPath]) -> None:
+    """Remove the pages of chapters that have no outputs any more."""
+    try:
+        names = list(folder.iterdir())
+    except OSError:
+        return
+    for path in names:
+        rel = PurePosixPath(GALLERY, CHAPTERS, path.name)
+        if path.suffix == ".html" and rel not in kept and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)

@@ -20,9 +20,9 @@ from .output import atomic_write, locked, remove_stale_parts
 from .thumbnails import RECORD, THUMBS, thumb_folder
 from .workers import workers_for
 
-_NOT_OUTPUTS = {gallery.INDEX, gallery.CAMPAIGNS}
-"""Top-level names in a build folder that are not its outputs: the gallery (remade) and
-other campaigns' builds (each merged on its own)."""
+_NOT_OUTPUTS = {gallery.INDEX, gallery.GALLERY, gallery.CAMPAIGNS}
+"""Top-level names in a build folder that are not its outputs: the gallery's pages (remade)
+and other campaigns' builds (each merged on its own)."""
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -101,11 +102,31 @@ def read(index: Path) -> Page:
     return Page(index.read_text(encoding="utf-8"))
 
 
-def target(out: Path, href: str) -> Path:
-    """The file a relative link in index.html opens."""
+def target(base: Path, href: str) -> Path:
+    """The file a relative link opens, on a page in the folder ``base`` (index.html: out)."""
     parts = urlsplit(href)
     assert not parts.scheme and not parts.netloc and not parts.path.startswith("/"), href
-    return out / unquote(parts.path)
+    return Path(os.path.normpath(base / unquote(parts.path)))
+
+
+def chapter_pages(out: Path) -> dict[str, tuple[Path, Page]]:
+    """Each chapter's page, by chapter, as the top page links them: (its folder, the page)."""
+    top = read(out / gallery.INDEX)
+    found = {}
+    for link in top.links:
+        path = target(out, link)
+        if path.parent == out / "gallery" / "chapters":
+            found[path.stem] = (path.parent, read(path))
+    return found
+
+
+def every_card(out: Path) -> list[tuple[Path, dict]]:
+    """Every card of the gallery with the folder of its page: the top page's and every
+    chapter page's."""
+    cards = [(out, card) for card in read(out / gallery.INDEX).cards]
+    for base, page in chapter_pages(out).values():
+        cards += [(base, card) for card in page.cards]
+    return cards
 
 
 def outputs(out: Path) -> list[Path]:
@@ -162,17 +183,18 @@ def out(built_once, tmp_path, monkeypatch) -> Path:
 def test_the_gallery_links_every_output_with_a_thumbnail_of_each_page(out):
     index = gallery.update(out)
     assert index == out / "index.html" and index.is_file()
-    page = read(index)
     files = outputs(out)
     assert files and {f.relative_to(out).as_posix() for f in files} >= {
-        "en/flyer-letter.pdf", "ar/flyer-letter.pdf"}
-    assert len(page.cards) == len(files), "one card per output"
-    for card in page.cards:
-        assert target(out, card["href"]).is_file(), card["href"]
-    assert {target(out, c["href"]) for c in page.cards} == set(files)
+        "en/flyer-letter.pdf", "ar/flyer-letter.pdf",
+        "chapters/riverside-elementary-pta/en/flyer-letter.pdf"}
+    cards = every_card(out)
+    assert len(cards) == len(files), "one card per output, on the top page or its chapter's"
+    for base, card in cards:
+        assert target(base, card["href"]).is_file(), card["href"]
+    assert {target(base, c["href"]) for base, c in cards} == set(files)
 
     for path in files:
-        card = next(c for c in page.cards if target(out, c["href"]) == path)
+        base, card = next((b, c) for b, c in cards if target(b, c["href"]) == path)
         pages = len(PdfReader(path).pages)
         assert card["name"] == path.name
         assert len(card["images"]) == pages, f"{path}: one thumbnail per page"
@@ -180,7 +202,7 @@ def test_the_gallery_links_every_output_with_a_thumbnail_of_each_page(out):
         for number, img in enumerate(card["images"], 1):
             assert img["alt"] == f"page {number} of {path.name}"
             assert img["loading"] == "lazy"
-            png = target(out, img["src"])
+            png = target(base, img["src"])
             assert png.parent.is_relative_to(out / gallery.THUMBS)
             with Image.open(png) as picture:
                 assert picture.format == "PNG"
@@ -191,8 +213,11 @@ def test_the_gallery_links_every_output_with_a_thumbnail_of_each_page(out):
     text = index.read_text(encoding="utf-8")
     assert "Built <time" in text and "2026-01-01 00:00 UTC" in text, "SOURCE_DATE_EPOCH stamp"
     assert f"{len(files)} files" in text
-    assert "http:" not in text and "https:" not in text and 'src="//' not in text
-    assert page.scripts == 0 and "<link" not in text, "self-contained: inline CSS, no script"
+    for page in [read(index)] + [page for _, page in chapter_pages(out).values()]:
+        assert "http:" not in page.text and "https:" not in page.text
+        assert 'src="//' not in page.text
+        assert page.scripts == 0 and "<link" not in page.text, "self-contained: no script"
+        assert gallery.CSS in page.text, "the one style sheet, inline"
 
 
 def test_locales_have_their_own_section_with_lang_and_direction(out):
@@ -203,17 +228,58 @@ def test_locales_have_their_own_section_with_lang_and_direction(out):
     assert list(main) == sorted(main), "locales in a stable order"
 
 
-def test_chapters_come_after_the_main_set(out):
+def test_each_chapter_has_its_own_page_listed_on_the_top_page(out):
     chapter = out / "chapters" / "lincoln-high" / "en"
     chapter.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(out / "en" / "flyer-letter.pdf", chapter / "flyer-letter.pdf")
-    page = read(gallery.update(out))
-    kinds = [s["chapter"] is not None for s in page.sections]
-    assert kinds == sorted(kinds), "every chapter section follows the main ones"
-    assert "lincoln-high" in page.text
-    assert any(target(out, c["href"]) == chapter / "flyer-letter.pdf"
-               for s in page.sections if s["chapter"] for c in s["cards"])
-    assert (out / gallery.THUMBS / "chapters/lincoln-high/en/flyer-letter.pdf.pages/1.png").is_file()
+    top = read(gallery.update(out))
+    assert all(s["chapter"] is None for s in top.sections), "no chapter's cards on the top page"
+    assert {card["href"] for card in top.cards} == {"en/flyer-letter.pdf", "ar/flyer-letter.pdf"}
+    assert top.text.index('id="s1"') < top.text.index('id="chapters"'), "after the main set"
+    pages = chapter_pages(out)
+    assert sorted(pages) == ["lincoln-high", "riverside-elementary-pta"]
+    base, page = pages["lincoln-high"]
+    assert '<bdi>lincoln-high</bdi></a> <span class="count">1 file · 1 page</span> ' \
+           '<span class="locales"><bdi>en</bdi></span>' in top.text
+    (card,) = page.cards
+    assert target(base, card["href"]) == chapter / "flyer-letter.pdf"
+    (img,) = card["images"]
+    assert target(base, img["src"]) == \
+        out / gallery.THUMBS / "chapters/lincoln-high/en/flyer-letter.pdf.pages/1.png"
+    assert target(base, img["src"]).is_file()
+    assert target(base, page.links[0]) == out / gallery.INDEX, "a link back to the top page"
+    assert [s["lang"] for s in page.sections] == ["en"] and page.sections[0]["dir"] == "ltr"
+    assert "Built <time" not in page.text, "no build time: an unchanged chapter keeps its bytes"
+    riverside = read(out / "gallery/chapters/riverside-elementary-pta.html")
+    assert [s["lang"] for s in riverside.sections] == ["ar", "en"]
+    assert riverside.sections[0]["dir"] == "rtl"
+
+    shutil.rmtree(out / "chapters" / "lincoln-high")
+    gallery.update(out)
+    assert sorted(chapter_pages(out)) == ["riverside-elementary-pta"]
+    assert not (out / "gallery/chapters/lincoln-high.html").exists(), "a gone chapter's page"
+
+
+def test_merge_draws_the_same_pages_as_the_gallery_of_one_folder(out, tmp_path):
+    from outreach.merge import merge
+
+    manifest = json.dumps({rel.relative_to(out).as_posix(): {"inputs": "x"}
+                           for rel in outputs(out)})
+    halves = [tmp_path / "one", tmp_path / "two"]
+    for number, half in enumerate(halves):
+        for index, path in enumerate(outputs(out)):
+            if index % 2 == number:
+                copy = half / path.relative_to(out)
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, copy)
+        (half / ".manifest.json").write_text(manifest)
+    merge(halves, tmp_path / "merged")
+    gallery.update(out)
+    made = sorted(p.relative_to(out) for p in out.glob("gallery/chapters/*.html"))
+    assert made and sorted(p.relative_to(tmp_path / "merged") for p in
+                           (tmp_path / "merged").glob("gallery/chapters/*.html")) == made
+    for rel in [Path(gallery.INDEX), *made]:
+        assert (tmp_path / "merged" / rel).read_bytes() == (out / rel).read_bytes(), rel
 
 
 def test_untrusted_names_are_escaped(out):
@@ -331,8 +397,10 @@ def test_only_outputs_in_the_layout_are_listed(out):
         (out / stray).parent.mkdir(parents=True, exist_ok=True)
         (out / stray).write_bytes(flyer)
     page = read(gallery.update(out))
-    assert sorted(target(out, c["href"]) for c in page.cards) == outputs(out)
-    assert not any("previews" in link or "loose" in link for link in page.links)
+    assert sorted(target(base, c["href"]) for base, c in every_card(out)) == outputs(out)
+    links = page.links + [link for _, chapter in chapter_pages(out).values()
+                          for link in chapter.links]
+    assert not any("previews" in link or "loose" in link for link in links)
 
 
 def test_an_empty_output_folder_gets_a_page(tmp_path):
