@@ -110,3 +110,16 @@ def _stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
             process.wait(timeout=15)
+
+
+def shoot(page, name: str, height: int | None = None) -> None:
+    """With OUTREACH_SCREENSHOTS=<folder> set, save the page there as ``name`` (the README's
+    screenshots come from the real desk this way), whole or its top ``height`` pixels;
+    otherwise do nothing."""
+    folder = os.environ.get("OUTREACH_SCREENSHOTS")
+    if folder:
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        clip = {"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height}
+        page.screenshot(path=str(Path(folder) / name), full_page=True,
+                        clip=clip if height else None)

@@ -11,19 +11,15 @@ desk-make.png and desk-preview.png (the README's pictures: docs/images/).
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from .desk_server import desk_server
+from .desk_server import desk_server, shoot as _shoot
 from .test_serve_make import SCHOOL
 from .test_web import _axe, browser  # noqa: F401 - the module's Chromium fixture
-
-SCREENSHOTS = os.environ.get("OUTREACH_SCREENSHOTS")
-
 
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory):
@@ -57,13 +53,6 @@ def _fill(page, values: dict) -> None:
 def _submit_by_keyboard(page) -> None:
     page.get_by_role("button", name="See the pages").focus()
     page.keyboard.press("Enter")
-
-
-def _shoot(page, name: str) -> None:
-    if SCREENSHOTS:
-        page.evaluate("document.activeElement && document.activeElement.blur()")
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / name), full_page=True)
 
 
 def test_home_page_passes_axe_and_starts_with_the_skip_link(desk, page):

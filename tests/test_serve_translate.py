@@ -19,6 +19,7 @@ from outreach.serve import ServeConfig, create_app
 from outreach.serve.translate import PO_BYTES
 
 from .conftest import CONTENT, edit
+from .desk_server import shoot
 from .test_web import _axe, browser  # noqa: F401 (browser is a fixture)
 
 HEADLINE = 'msgstr "La trata suele empezar con un amigo en línea"'
@@ -206,6 +207,7 @@ def test_a_broken_upload_through_the_form_announces_its_line(desk, browser):  # 
         assert f"Line {_line(before.decode(), ONE_IN)} (labels.one_in): msgstr: {{n}} is " \
                "missing" in alert.inner_text()
         assert page.get_attribute("#po", "aria-invalid") == "true"
+        shoot(page, "desk-translate-upload.png", height=1250)
     finally:
         page.close()
     assert po.read_bytes() == before
@@ -230,5 +232,6 @@ def test_the_page_view_shows_the_page_and_the_strings_on_it(desk, browser):  # n
         box, sheet = spot.bounding_box(), image.bounding_box()
         assert box["width"] > 0.3 * sheet["width"], "the headline spans the page"
         assert box["y"] < sheet["y"] + 0.3 * sheet["height"], "it is near the top"
+        shoot(page, "desk-translate-page.png", height=1300)
     finally:
         page.close()
