@@ -158,7 +158,8 @@ class _Writer(Kinds):
         ids.remove(last)
 
     def _overflows(self, placeholders) -> bool:
-        return any(self.fitter.height(ph, 0) > Emu(ph.height).pt for ph in placeholders)
+        return any(self.fitter.height(ph, 0) > Emu(self.fitter.box(ph)[1]).pt
+                   for ph in placeholders)
 
     def _fill(self, spec: Slide, title: str, kind: str, section, units: list):
         """Add one slide showing ``units``; return it and the placeholders it filled."""

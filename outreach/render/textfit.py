@@ -25,6 +25,32 @@ class Fitter:
         self.warn = warn
         self.shrunk: dict[str, int] = {}
         """Slides whose text was made smaller to fit, by how many points."""
+        self._styles: dict[int, tuple] = {}
+        """Each placeholder's list styles (layout's, then master's), by the id of its
+        element, which is kept in the entry so that the id cannot be reused meanwhile."""
+
+    def _style_chain(self, placeholder) -> list:
+        """The list styles a placeholder inherits from: its layout's, then the master's
+        (python-pptx finds the layout's by an XPath search, so each is looked up once)."""
+        element = placeholder._element
+        cached = self._styles.get(id(element))
+        if cached is None or cached[0] is not element:
+            styles = [self.prs.slide_master._element.find(
+                f"{qn('p:txStyles')}/{qn('p:bodyStyle')}")]
+            layout_ph = placeholder._base_placeholder
+            if layout_ph is not None:
+                styles.insert(0, layout_ph._element.txBody.find(qn("a:lstStyle")))
+            cached = self._styles[id(element)] = (element, styles, placeholder.width,
+                                                  placeholder.height)
+        return cached[1]
+
+    def box(self, placeholder) -> tuple[int, int]:
+        """A placeholder's width and height in EMU (its own, else its layout's)."""
+        if not placeholder.is_placeholder:
+            return placeholder.width, placeholder.height
+        self._style_chain(placeholder)
+        _, _, width, height = self._styles[id(placeholder._element)]
+        return width, height
 
     def report(self, where: str) -> None:
         """Say once, per deck, which slides had to shrink (translators may shorten them)."""
@@ -38,11 +64,7 @@ class Fitter:
         if not placeholder.is_placeholder:  # drawn shapes: everything is set on the runs
             return None
         path = f"{qn(f'a:lvl{level + 1}pPr')}/{path}"
-        styles = [self.prs.slide_master._element.find(f"{qn('p:txStyles')}/{qn('p:bodyStyle')}")]
-        layout_ph = placeholder._base_placeholder
-        if layout_ph is not None:
-            styles.insert(0, layout_ph._element.txBody.find(qn("a:lstStyle")))
-        for style in styles:
+        for style in self._style_chain(placeholder):
             found = style.find(path) if style is not None else None
             if found is not None and found.get(attr) is not None:
                 return found.get(attr)
@@ -68,7 +90,7 @@ class Fitter:
             bold = any(r.font.bold for r in runs)
             own = p._p.pPr.get("marL") if p._p.pPr is not None else None
             mar_l = own if own is not None else self.inherited(placeholder, p.level, "", "marL")
-            width = Emu(placeholder.width - frame.margin_left - frame.margin_right
+            width = Emu(self.box(placeholder)[0] - frame.margin_left - frame.margin_right
                         - int(mar_l or 0)).pt
             space = fonts.text_width_pt(" ", face, size, bold=bold)
             lines = 0
@@ -92,7 +114,7 @@ class Fitter:
 
     def fit(self, placeholder, slide_id: str) -> None:
         """Shrink a placeholder's text in 2 pt steps (never below 18 pt) until it fits."""
-        room = Emu(placeholder.height).pt
+        room = Emu(self.box(placeholder)[1]).pt
         for shrink in range(0, 12, 2):
             if self.height(placeholder, shrink) <= room:
                 break
