@@ -203,21 +203,23 @@ def routes(desk) -> list[BaseRoute]:
         product = request.query_params.get("product", onpage.VIEWS[0])
         if product not in onpage.VIEWS:
             raise HTTPException(404, "No such product.")
+
+        def shown(status: int = 200, made=None, number: int = 0, problems=()) -> Response:
+            return page(request, "translate-page.html.j2", status, campaign=name, locale=locale,
+                        language=_name(locale), lang=locale, dir=_direction(locale),
+                        views=onpage.VIEWS, product=product, made=made,
+                        shown=made.pages[number - 1] if made else None, problems=list(problems),
+                        source_lang=content.campaign.meta.source_language)
+
         try:
             made = await run_in_threadpool(onpage.view, content, locale, product,
                                            desk.config.templates_dir, desk.config.cache_dir)
         except ContentError as exc:
-            return page(request, "translate-page.html.j2", 422, campaign=name, locale=locale,
-                        language=_name(locale), lang=locale, dir=_direction(locale), views=onpage.VIEWS,
-                        product=product, made=None, shown=None, problems=exc.problems,
-                        source_lang=content.campaign.meta.source_language)
+            return shown(422, problems=exc.problems)
         number = request.query_params.get("page", "1")
         if not number.isdigit() or not 1 <= int(number) <= len(made.pages):
             raise HTTPException(404, "No such page.")
-        return page(request, "translate-page.html.j2", campaign=name, locale=locale,
-                    language=_name(locale), lang=locale, dir=_direction(locale), views=onpage.VIEWS,
-                    product=product, made=made, shown=made.pages[int(number) - 1], problems=[],
-                    source_lang=content.campaign.meta.source_language)
+        return shown(made=made, number=int(number))
 
     async def image(request: Request) -> Response:
         _, content, locale = campaign_of(request)
