@@ -1,15 +1,18 @@
 """Benchmark the build and print one table, measured in one run on this machine.
 
-    .venv/bin/python bench/run.py            # about twelve minutes on 2 cores
-    .venv/bin/python bench/run.py --quick    # the rows marked (q): a few minutes idle, 12 under load
+    .venv/bin/python bench/run.py            # the whole table
+    .venv/bin/python bench/run.py --quick    # the rows marked (q): under 5 minutes idle
 
-Rows: (q) cold full build and the gallery's share of it, (q) `check`, (q) one-product
-builds (deck, flyer) as whole processes with and without their gallery, (q) the deck-only
-build against a bare python-pptx script writing the same slides and notes, also as a
-whole process; the full build serial, no-op rebuild, rebuild after one string changes in
-one locale, flyer render against bare WeasyPrint on the same HTML (the tool's overhead),
-deck render against the bare script in one process, HarfBuzz against fontTools font
-subsetting, and (q) the full build's peak memory. Whole-process times are medians of 3.
+Rows: (q) cold full build (no chapters) and the gallery's share of it, (q) `check`, (q)
+one-product builds (deck, flyer) as whole processes with and without their gallery, (q) the
+deck-only build against a bare python-pptx script writing the same slides and notes, also
+as a whole process, (q) the full build's peak memory, (q) chapters at 1,000 / 5,000 /
+10,000 rows (read-check-plan time and peak memory, each in a fresh process; build time per
+output on a fixed slice of the 1,000- and 10,000-row lists), (q) two shards plus their
+merge against one build; then the full build serial, no-op rebuild, rebuild after one
+string changes in one locale, flyer render against bare WeasyPrint on the same HTML (the
+tool's overhead), deck render against the bare script in one process, and HarfBuzz against
+fontTools font subsetting. Whole-process times are medians of 3.
 """
 
 from __future__ import annotations
@@ -179,21 +182,91 @@ def subsetting() -> tuple[float, float]:
     return with_hb, without
 
 
+CHAPTER_HEADER = "name,locales,contact_name,contact_phone,event_title,event_date,event_start,event_place\n"
+
+
+def chapters_csv(path: Path, count: int) -> Path:
+    """A generated list of ``count`` schools (every third also in Spanish)."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write(CHAPTER_HEADER)
+        for n in range(1, count + 1):
+            out.write(f"School {n},{'en es' if n % 3 == 0 else 'en'},Front desk,"
+                      f"(555) 010-{n % 10000:04d},Parent night,2027-03-11,18:30,Library\n")
+    return path
+
+
+def plan_chapters(path: str) -> None:
+    """In its own process: read, check and plan a chapters file (every product); print the
+    job count, the seconds it took after loading the content, and this process's peak RSS."""
+    from outreach import load_content
+    from outreach.pipeline import BuildOptions, chapter_stream, plan_stream
+
+    content = load_content(ROOT / "content")
+    options = BuildOptions(chapters=Path(path))
+    problems: list = []
+    began = time.perf_counter()
+    jobs = sum(1 for _ in plan_stream(content, options, chapter_stream(content, options, problems)))
+    seconds = time.perf_counter() - began
+    assert not problems, problems[:3]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"jobs": jobs, "seconds": seconds, "rss_mb": peak}))
+
+
+def chapter_rows(tmp: Path) -> list[tuple[str, str, str]]:
+    """Chapters at 1,000 / 5,000 / 10,000 rows: read-check-plan time and peak memory, then
+    the build time per output of a fixed slice (about 20 English flyers) of each list."""
+    rows = []
+    for count in (1_000, 5_000, 10_000):
+        path = chapters_csv(tmp / f"chapters-{count}.csv", count)
+        done = subprocess.run([PY, str(Path(__file__).resolve()), "--plan-chapters", str(path)],
+                              check=True, cwd=ROOT, capture_output=True, text=True)
+        got = json.loads(done.stdout.strip().splitlines()[-1])
+        rows.append((f"chapters: {count:,} rows read, checked, planned ({got['jobs']:,} outputs)",
+                     f"{got['seconds']:.2f} s", f"peak RSS {got['rss_mb']:.0f} MB (flat = same "
+                     "at every size)"))
+    for count in (1_000, 10_000):
+        summary, out = tmp / f"slice-{count}.json", tmp / f"slice-{count}"
+        seconds = cli("--chapters", str(tmp / f"chapters-{count}.csv"), "--product", "flyer",
+                      "--locale", "en", "--paper", "letter", "--shard", f"1/{count // 20}",
+                      "--no-gallery", "--out", str(out), "--json", str(summary))
+        made = len(json.loads(summary.read_text(encoding="utf-8"))["outputs"])
+        rows.append((f"chapters: a fixed slice of the {count:,}-row list (--shard 1/{count // 20})",
+                     f"{seconds / made:.2f} s/output", f"{made} flyers in {seconds:.1f} s, "
+                     "the whole process"))
+    return rows
+
+
+def shard_rows(tmp: Path) -> list[tuple[str, str, str]]:
+    """Two shards run one after the other and merged, against one build of the same list
+    (both one process each, --jobs 1, flyers and decks of 12 chapters in English)."""
+    path = chapters_csv(tmp / "chapters-12.csv", 12)
+    args = ["--chapters", str(path), "--product", "flyer,deck", "--locale", "en", "--paper",
+            "letter", "--jobs", "1"]
+    one = cli(*args, "--out", str(tmp / "single"))
+    shards = [cli(*args, "--shard", f"{k}/2", "--no-gallery", "--out", str(tmp / f"shard-{k}"))
+              for k in (1, 2)]
+    merged = cli("merge", str(tmp / "shard-1"), str(tmp / "shard-2"), "--out", str(tmp / "merged"))
+    total = sum(shards) + merged
+    return [("2 shards + merge vs one build (26 outputs, 1 process each)",
+             f"{total:.1f} / {one:.1f} s", f"overhead {total / one - 1:+.0%}: shards "
+             f"{shards[0]:.1f} + {shards[1]:.1f} s, merge with its gallery {merged:.1f} s")]
+
+
 def quick_rows(tmp: Path) -> list[tuple[str, str, str]]:
     """The rows of --quick: full build and its gallery, check, one-product builds."""
     out = tmp / "out"
-    bare_build = cli("--force", "--no-gallery", "--out", str(out))
+    bare_build = cli("--force", "--no-gallery", "--no-chapters", "--out", str(out))
     rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     outputs = len([p for p in out.rglob("*") if p.suffix in (".pdf", ".pptx", ".png", ".jpg",
                    ".html") and not p.relative_to(out).parts[0].startswith(".")
                    and p.name != "index.html"])
-    with_gallery = cli("--out", str(out))  # every output is up to date: only the gallery
-    noop = statistics.median(cli("--out", str(out)) for _ in range(3))
+    with_gallery = cli("--no-chapters", "--out", str(out))  # all up to date: only the gallery
+    noop = statistics.median(cli("--no-chapters", "--out", str(out)) for _ in range(3))
     share = with_gallery - noop
     full = bare_build + share
     check = statistics.median(cli("check") for _ in range(3))
     cores = len(os.sched_getaffinity(0))
-    rows = [(f"full build, {outputs} outputs, cold, {cores} processes", f"{full:.2f} s",
+    rows = [(f"full build (no chapters), {outputs} outputs, cold, {cores} processes", f"{full:.2f} s",
              f"build {bare_build:.2f} s + gallery {share:.2f} s"),
             ("gallery's share of the full build", f"{share / full:.1%}",
              "target < 10%; decks copy their slides PDF's thumbnails"),
@@ -208,7 +281,7 @@ def quick_rows(tmp: Path) -> list[tuple[str, str, str]]:
                      f"x{built / alone:.2f} (target <= 1.3)"))
     rows.append(("peak RSS of the full build (largest process)", f"{rss_mb:.0f} MB",
                  "target < 500 MB"))
-    return rows
+    return rows + chapter_rows(tmp) + shard_rows(tmp)
 
 
 def slow_rows(tmp: Path) -> list[tuple[str, str, str]]:
@@ -248,6 +321,9 @@ def main(argv: list[str]) -> int:
     """Measure everything (or the --quick rows) and print the table."""
     if argv[:1] == ["--bare-deck"]:  # the bare script, run as its own process
         bare_deck(json.loads(Path(argv[1]).read_text(encoding="utf-8")), argv[2])
+        return 0
+    if argv[:1] == ["--plan-chapters"]:  # chapter_rows' measuring process
+        plan_chapters(argv[1])
         return 0
     began = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
