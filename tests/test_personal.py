@@ -4,6 +4,7 @@ per chapter, and bad rows that stop only themselves. Plus the gallery of the who
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -135,13 +136,25 @@ def test_an_address_is_refused_with_the_reason(tmp_path):
 
 
 def test_gallery_shows_the_whole_build(built):
+    # The top page, and each chapter's page it links (gallery/chapters/<id>.html), whose
+    # links and pictures are relative to that page's folder.
     index = (built / "index.html").read_text(encoding="utf-8")
-    links = {unquote(h).split("#")[0] for h in re.findall(r'href="([^"]+)"', index)}
+    pages_of = {"index.html": index}
+    for href in re.findall(r'href="(gallery/chapters/[^"]+\.html)"', index):
+        pages_of[unquote(href)] = (built / unquote(href)).read_text("utf-8")
+    assert len(pages_of) == 3, "a page for each of the two chapters"
+
+    def found(pattern: str) -> set[str]:
+        return {posixpath.normpath(posixpath.join(posixpath.dirname(page),
+                                                  unquote(h).split("#")[0]))
+                for page, text in pages_of.items() for h in re.findall(pattern, text)}
+
+    links = found(r'href="([^"]+)"')
     outputs = {p.relative_to(built).as_posix() for p in built.rglob("*")
                if p.is_file() and p.suffix in (".pdf", ".pptx", ".png", ".jpg")
                and not p.relative_to(built).parts[0].startswith(".")}
     assert len(outputs) >= 100 and outputs <= links
-    thumbs = {unquote(s) for s in re.findall(r'src="([^"]+\.png)"', index)}
+    thumbs = found(r'src="([^"]+\.png)"')
     assert all((built / t).is_file() for t in thumbs)
     pages = sum(len(PdfReader(built / o).pages) for o in outputs if o.endswith(".pdf"))
     # A deck's slides are the pages of the slides PDF built beside it; a chapter's deck has
@@ -152,7 +165,8 @@ def test_gallery_shows_the_whole_build(built):
     pictures = sum(1 for o in outputs if o.endswith((".png", ".jpg")))
     assert len(thumbs) == pages + slides + pictures, "one thumbnail per page, slide and picture"
     assert drawn == [o for o in decks if not o.startswith("chapters/")] and drawn
-    assert index.count("python build.py gallery draws them") == len(decks) - len(drawn) > 0
+    waiting = sum(text.count("python build.py gallery draws them") for text in pages_of.values())
+    assert waiting == len(decks) - len(drawn) > 0
 
 
 def test_check_validates_the_chapter_list_too(tmp_path):

@@ -31,7 +31,8 @@ def _interrupted_build(out, how: signal.Signals, group: bool = False,
     the workers it had; append what it printed on stderr to ``said``."""
     process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--out", str(out),
                                 "--no-chapters", "--force", "--jobs", "2"],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE,
                                text=True, start_new_session=group)
     workers: list[int] = []
     deadline = time.monotonic() + 30
