@@ -69,33 +69,11 @@ def _command(pid: int) -> str:
         return "?"
 
 
-_WORKERS_LEFT: list[str] = []
-"""With pytest-xdist: what each worker found left running (the controller fails on it)."""
-
-
-def pytest_testnodedown(node, error) -> None:
-    """On the xdist controller: note a worker's leftover processes (it killed them)."""
-    left = getattr(node, "workeroutput", {}).get("left_running")
-    if left:
-        _WORKERS_LEFT.append(left)
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus) -> None:
-    """Fail the run if any process a test started outlives the tests; then end it.
-
-    Under pytest-xdist each worker checks its own descendants (it is their subreaper) and
-    reports them; the controller, whose children are the workers, fails on any report."""
+    """Fail the run if any process a test started outlives the tests; then end it."""
     import signal
     import time
-
-    config = session.config
-    if getattr(config, "workerinput", None) is None and config.pluginmanager.hasplugin("dsession"):
-        if _WORKERS_LEFT:
-            print("\nprocesses left running by the tests (now killed):\n"
-                  + "\n".join(_WORKERS_LEFT), file=sys.stderr)
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
-        return
 
     deadline = time.monotonic() + 5  # a child just told to stop gets a moment
     left = living_children(os.getpid())
@@ -118,8 +96,6 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         except (ProcessLookupError, ChildProcessError):
             pass
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
-    if getattr(config, "workeroutput", None) is not None:
-        config.workeroutput["left_running"] = lines
 
 
 def need_tool(name: str) -> str:
@@ -134,27 +110,10 @@ def need_tool(name: str) -> str:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """Build every product once into a temporary output folder and return that folder
-    (read only: copy it to change it). Under pytest-xdist the workers share one build:
-    the first to need it builds it, holding a lock the others wait on. Its date is fixed
-    (SOURCE_DATE_EPOCH), so another build can be compared with it byte for byte."""
-    import fcntl
-
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # shared by the workers of this run
-    out, done = root / "built-output", root / "built-output.done"
-    with open(root / "built-output.lock", "w") as lock, pytest.MonkeyPatch.context() as env:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
-            env.setenv("SOURCE_DATE_EPOCH", BUILT_EPOCH)
-            build(BuildOptions(out_dir=out))
-            done.touch()
+    """Build every product once into a temporary output folder and return that folder."""
+    out = tmp_path_factory.mktemp("output")
+    build(BuildOptions(out_dir=out))
     return out
-
-
-BUILT_EPOCH = "1767225600"
-"""The ``built`` fixture's SOURCE_DATE_EPOCH (2026-01-01)."""
 
 
 @pytest.fixture
