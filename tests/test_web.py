@@ -211,6 +211,21 @@ def test_page_is_one_small_self_contained_file(web_built, locale):
     assert path.stat().st_size < 300_000
 
 
+def test_embedded_fonts_do_not_carry_the_build_time(monkeypatch):
+    """The same text gets the same font bytes whenever it is built: fontTools stamps a
+    saved font with the time (or SOURCE_DATE_EPOCH) unless told to keep the font's own."""
+    from outreach.render import webfonts
+
+    made = []
+    for epoch in ("1700000000", "1800000000"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        webfonts._subset.cache_clear()
+        made.append(webfonts.font_face_css("en", "Where to get help: 911"))
+    webfonts._subset.cache_clear()
+    assert "data:font/woff2;base64," in made[0]
+    assert made[0] == made[1]
+
+
 def test_chapter_page_links_its_local_contact_and_passes_axe(tmp_path, browser):
     report = build(BuildOptions(out_dir=tmp_path, locales=("en",), products=("web",)))
     assert not report.failures

@@ -57,7 +57,9 @@ def _subset(path: Path, index: int, codepoints: frozenset[int]) -> str:
     options.flavor = "woff2"
     options.hinting = False  # screens render Noto well unhinted; hints are a third of the bytes
     options.desubroutinize = True  # WOFF2 compresses CFF better without subroutines
-    font = TTFont(path, fontNumber=index)
+    # The subset keeps the font's own date: fontTools would stamp the time of the build
+    # (or SOURCE_DATE_EPOCH), and the page would change with every build of the same text.
+    font = TTFont(path, fontNumber=index, recalcTimestamp=False)
     try:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=codepoints)
