@@ -191,8 +191,12 @@ def _box_html(box: Box, k: float, heading: str = "") -> str:
         return f'<img alt="{escape(alt)}" src="{escape(image)}" style="{";".join(style)}">'
     if box.paragraphs:
         left, top, right, bottom = (max(0.0, m * k - stroke / 2) for m in box.margins)
-        style += ["display:flex", "flex-direction:column", f"justify-content:{_FLEX[box.anchor]}",
-                  f"padding:{_pt(top)} {_pt(right)} {_pt(bottom)} {_pt(left)}"]
+        # Text anchored at the top needs no flex column: WeasyPrint lays a flex item out
+        # several times over, and most of a deck's boxes are top-anchored.
+        if box.anchor != "top":
+            style += ["display:flex", "flex-direction:column",
+                      f"justify-content:{_FLEX[box.anchor]}"]
+        style.append(f"padding:{_pt(top)} {_pt(right)} {_pt(bottom)} {_pt(left)}")
     tag = heading if heading and box.title else "div"
     inner = "span" if tag != "div" else "p"  # a heading holds no <p>: the parser would end it
     if tag != "div":
