@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from pptx import Presentation
 
 from outreach import BuildOptions, build, load_content
@@ -29,7 +30,8 @@ def _interrupted_build(out, how: signal.Signals, group: bool = False,
     """Start a full build, stop its main process (or, as Ctrl-C does, its whole process
     group) with ``how`` mid-render; return its exit code, how long it took to stop, and
     the workers it had; append what it printed on stderr to ``said``."""
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--out", str(out),
+    process = subprocess.Popen([sys.executable, "-X", "faulthandler", str(ROOT / "build.py"),
+                                "--out", str(out),
                                 "--no-chapters", "--force", "--jobs", "2"],
                                cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE,
@@ -47,7 +49,13 @@ def _interrupted_build(out, how: signal.Signals, group: bool = False,
     else:
         process.send_signal(how)
     try:
-        code = process.wait(timeout=10)
+        try:
+            code = process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # say where it hangs: faulthandler dumps every thread
+            process.send_signal(signal.SIGABRT)
+            process.wait(timeout=10)
+            pytest.fail(f"the build did not stop within 10 s of {how.name}; its threads:\n"
+                        f"{process.stderr.read()[-8000:]}")
         took = time.monotonic() - sent
         if said is not None:
             said.append(process.stderr.read())
