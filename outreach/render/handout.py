@@ -35,10 +35,21 @@ def preflight(edition: Edition, job: Job, templates: Path, located=None) -> None
     pdf.preflight(edition, job, templates, located)
 
 
+_VIEWS: list[tuple[Edition, Path, Path, list]] = []
+"""The last two editions' decks, read back. A locale's slides PDF and its four handouts draw
+the same deck, and rendering and reading it again took a second or two each time. An entry
+holds its edition, so it matches only that very object: every build localizes anew."""
+
+
 def deck_views(edition: Edition, job: Job, templates: Path, content_dir: Path):
     """Render the deck for this job's locale and read it back, slide by slide."""
+    for seen, folder, source, views in _VIEWS:
+        if seen is edition and (folder, source) == (templates, content_dir):
+            return views
     deck = pptx.render(edition, deck_job(job), templates, content_dir)  # its warnings are the deck's
-    return slideview.read_deck(deck)
+    views = slideview.read_deck(deck)
+    _VIEWS[:] = [(edition, templates, content_dir, views), *_VIEWS[:1]]
+    return views
 
 
 def print_deck(template: str, values: dict, job: Job, templates: Path, content_dir: Path,
