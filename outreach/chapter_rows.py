@@ -116,6 +116,8 @@ class _Loader(yamlsafe._Loader):
     YAML 1.1 would read 18:30 as the number 1110 and a mistyped date such as 2026-13-40
     crashes PyYAML's constructor; here the first stays "18:30" and the second is a string
     the model reports as "not a date". Phone numbers such as 0123 stay text too.
+    It is libyaml's parser (as yamlsafe's loader is), read one event at a time, so a list
+    of 100,000 chapters is read entry by entry and never held whole.
     """
 
     yaml_implicit_resolvers: ClassVar[dict] = {}
@@ -145,16 +147,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _PLAIN_TAGS = yamlsafe._PLAIN_TAGS
 
 
-class _StreamLoader(yaml.CSafeLoader):
-    """libyaml's parser with the chapter loader's typing: one event at a time, so a list of
-    100,000 chapters is read entry by entry and never held whole."""
-
-    yaml_implicit_resolvers: ClassVar[dict] = _Loader.yaml_implicit_resolvers
-    yaml_constructors: ClassVar[dict] = _Loader.yaml_constructors
-    check_controls = False
-
-
-def _compose(loader: _StreamLoader, anchors: dict, event: yaml.Event) -> yaml.Node:
+def _compose(loader: _Loader, anchors: dict, event: yaml.Event) -> yaml.Node:
     """One node from the events that make it (the C parser composes only whole documents)."""
     if isinstance(event, yaml.AliasEvent):
         if event.anchor not in anchors:
@@ -203,7 +196,7 @@ def iter_yaml(path: Path, display: str, known: list[str], limit: int):
     except OSError as exc:
         yield Problem(display, 1, 1, "", f"cannot read the file ({exc.strerror})")
         return
-    loader = _StreamLoader(handle)
+    loader = _Loader(handle)
     anchors: dict = {}
     try:
         with handle:
@@ -234,7 +227,7 @@ def _line_at(path: Path, position: int) -> int:
         return 1
 
 
-def _yaml_entries(loader: _StreamLoader, anchors: dict, display: str, known: list[str],
+def _yaml_entries(loader: _Loader, anchors: dict, display: str, known: list[str],
                   limit: int):
     """The events of a chapters.yaml, turned into chapters and problems as they come."""
     loader.get_event()  # the stream's start
