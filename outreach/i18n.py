@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from .content import CAMPAIGN_FILE, DECK_FILE, Content
 from .errors import ContentError, Problem, UsageError
+from .fielddocs import field_doc
 from .fields import FLAT, TRANSLATABLE
 from .labels import DEFAULTS_FILE, INTERFACE_DIR, LABEL_NAMES, Labels, defaults
 from . import pofile
@@ -70,7 +71,8 @@ def walk(model: BaseModel, ident: str = "", path: tuple = (), note: str | None =
             continue
         if _field_is_text(info) and isinstance(value, str):
             if name not in keep:
-                yield f"{ident}.{name}".lstrip("."), path + (name,), value, info.description, note
+                yield (f"{ident}.{name}".lstrip("."), path + (name,), value,
+                       field_doc(type(model), name), note)
         elif isinstance(value, BaseModel):
             yield from walk(value, f"{ident}.{name}", path + (name,))
         elif isinstance(value, list):
@@ -95,7 +97,7 @@ def texts(content: Content) -> list[Text]:
     own = {text.id for text in found}
     for name, value in defaults().items():  # the tool's labels this campaign does not set
         if f"labels.{name}" not in own:
-            doc = (Labels.model_fields[name].description or "").strip()
+            doc = (field_doc(Labels, name) or "").strip()
             found.append(Text(f"labels.{name}", value, TOOL_LABELS, _default_lines()[name],
                               tuple(c for c in (doc, "A default of the tool: shared by every "
                                                 "campaign.") if c), None))

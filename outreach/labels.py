@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import ContentError, Problem
+from .fielddocs import describe
 from .fields import TRANSLATABLE
 from .pofile import placeholder_problems
 
@@ -45,7 +46,7 @@ class Labels(BaseModel):
     """Short interface words the products print, speak or describe around the content."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
-                              use_attribute_docstrings=True)
+                              json_schema_extra=describe)
 
     cite: _Label
     """Pattern for the small print beside a number; keep {source} and {year}."""

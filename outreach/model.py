@@ -18,6 +18,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .fielddocs import describe
 from .fields import FLAT, TRANSLATABLE, Id, Phone, RegionCode, Text, Url
 from .labels import PATTERNS, Labels, fill
 
@@ -37,7 +38,7 @@ class _Strict(BaseModel):
     are finite (YAML reads 1e309 and .inf as infinity, .nan as not a number)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
-                              use_attribute_docstrings=True, allow_inf_nan=False)
+                              allow_inf_nan=False, json_schema_extra=describe)
 
 
 class _Entry(_Strict):
