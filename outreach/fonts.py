@@ -80,8 +80,14 @@ def faces_for(lang: str) -> list[Face]:
 
 def text_width_pt(text: str, face: Face, size_pt: float, *, bold: bool = False) -> float:
     """Measure ``text`` set in ``face`` at ``size_pt`` with the real font, in points."""
-    font = _pil_font(face, bold)
-    return font.getlength(text) * size_pt / 100
+    return _length(text, face, bold) * size_pt / 100
+
+
+@lru_cache(maxsize=65_536)
+def _length(text: str, face: Face, bold: bool) -> float:
+    """The advance width of ``text`` at 100 pt: a deck fitter measures each word at each
+    size it tries, and a width simply scales with the size."""
+    return _pil_font(face, bold).getlength(text)
 
 
 @lru_cache(maxsize=16)
