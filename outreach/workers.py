@@ -6,12 +6,9 @@ are configured once per worker, not once per output.
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
 import signal
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -98,6 +95,8 @@ def _bound_to(parent: int) -> None:
     Linux delivers SIGKILL to the worker when its parent exits, however it exits (SIGKILL
     included); if the parent was already gone before that was set, exit at once.
     """
+    import ctypes
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -110,7 +109,7 @@ def _bound_to(parent: int) -> None:
         os._exit(1)
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
+def _stop(pool) -> None:
     """Cancel what is queued and end every worker now, by its process id."""
     # Take the workers' handles first: shutdown() forgets them.
     processes = list((getattr(pool, "_processes", None) or {}).values())
@@ -164,6 +163,9 @@ def run_all(tasks: list[Task], workers: int, on_result=None, content=None) -> li
 def map_all(function, items: list, workers: int):
     """Yield ``function(item)`` for each item, in order, from ``workers`` forked processes
     that die with this one and ignore Ctrl-C; an interrupt ends them all by pid at once."""
+    import multiprocessing  # here: a build of one output (the usual deck) needs no pool
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_bound_to, initargs=(os.getpid(),))
