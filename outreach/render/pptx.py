@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import math
-import zipfile
+import struct
 from copy import deepcopy
 from pathlib import Path
 
@@ -96,6 +96,7 @@ def preflight(edition: Edition, job: Job, templates: Path, located=None) -> None
         raise TemplateError(f"{path}: not a readable .pptx theme ({exc})") from exc
     contrast.check_deck(path)
     layouts = {layout.name: layout for layout in prs.slide_layouts}
+    shape = {}  # layout name -> (has a title, text placeholders besides it); slides share layouts
     problems = []
     for i, slide in enumerate(edition.deck.slides):
         where = f"deck.yaml slides[{i}] ({slide.id})"
@@ -108,8 +109,11 @@ def preflight(edition: Edition, job: Job, templates: Path, located=None) -> None
                             f"it has: {', '.join(layouts)}")
             continue
         kind = resolve(edition, slide.content)[0]
-        need, have = bodies_needed(kind, slide), len(_bodies(layout))
-        if not _has_title(layout):
+        if slide.layout not in shape:
+            shape[slide.layout] = _has_title(layout), len(_bodies(layout))
+        titled, have = shape[slide.layout]
+        need = bodies_needed(kind, slide)
+        if not titled:
             problems.append(f"{where}: layout {slide.layout!r} has no title placeholder")
         if have < need:
             problems.append(f"{where}: content {kind!r} needs {need} text placeholder(s) "
@@ -242,17 +246,29 @@ def _set_properties(prs, edition: Edition) -> None:
 
 
 def _stable_zip(data: bytes, stamp) -> bytes:
-    """Rewrite the package with fixed timestamps so equal input gives equal bytes."""
-    out = io.BytesIO()
-    when = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=when)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
+    """Give every entry of the package the build date, so equal input gives equal bytes.
+
+    python-pptx stamps each entry with the time of saving. The date sits in two fixed places
+    per entry, its local header and its central directory record, outside every checksum,
+    so it is set there instead of compressing the whole package a second time.
+    """
+    year = max(stamp.year, 1980)
+    date = (year - 1980) << 9 | stamp.month << 5 | stamp.day
+    time = stamp.hour << 11 | stamp.minute << 5 | stamp.second // 2
+    out = bytearray(data)
+    end = out.rfind(b"PK\x05\x06")  # end of central directory (python-pptx writes no comment)
+    entries, = struct.unpack_from("<H", out, end + 10)
+    record, = struct.unpack_from("<I", out, end + 16)
+    for _ in range(entries):
+        if out[record:record + 4] != b"PK\x01\x02":
+            raise ValueError("the deck's zip directory is not as python-pptx writes it")
+        struct.pack_into("<HH", out, record + 12, time, date)
+        struct.pack_into("<I", out, record + 38, 0o644 << 16)  # rw-r--r-- when unzipped
+        local, = struct.unpack_from("<I", out, record + 42)
+        struct.pack_into("<HH", out, local + 10, time, date)
+        names = struct.unpack_from("<HHH", out, record + 28)
+        record += 46 + sum(names)
+    return bytes(out)
 
 
 def render(edition: Edition, job: Job, templates: Path, content_dir: Path,

@@ -26,23 +26,39 @@ class Fitter:
         self.shrunk: dict[str, int] = {}
         """Slides whose text was made smaller to fit, by how many points."""
         self._styles: dict[int, tuple] = {}
-        """Each placeholder's list styles (layout's, then master's), by the id of its
-        element, which is kept in the entry so that the id cannot be reused meanwhile."""
+        """Each placeholder's list styles (layout's, then master's) and size, by the id of
+        its element, which is kept in the entry so that the id cannot be reused meanwhile."""
+        self._layouts: dict[tuple, tuple] = {}
+        """The same, by layout and placeholder index: every slide made from a layout shares
+        them, and python-pptx finds a layout's placeholder by walking all its shapes."""
 
     def _style_chain(self, placeholder) -> list:
-        """The list styles a placeholder inherits from: its layout's, then the master's
-        (python-pptx finds the layout's by an XPath search, so each is looked up once)."""
+        """The list styles a placeholder inherits from: its layout's, then the master's."""
         element = placeholder._element
         cached = self._styles.get(id(element))
         if cached is None or cached[0] is not element:
+            styles, width, height = self._inherits(placeholder)
+            if element.xfrm is not None:  # a size of its own (the theme's slides have none)
+                width, height = placeholder.width, placeholder.height
+            cached = self._styles[id(element)] = (element, styles, width, height)
+        return cached[1]
+
+    def _inherits(self, placeholder) -> tuple:
+        """What a slide placeholder takes from its layout: list styles, width, height."""
+        layout = placeholder.part.slide_layout
+        key = (id(layout._element), placeholder._element.ph_idx)
+        found = self._layouts.get(key)
+        if found is None or found[0] is not layout._element:
             styles = [self.prs.slide_master._element.find(
                 f"{qn('p:txStyles')}/{qn('p:bodyStyle')}")]
             layout_ph = placeholder._base_placeholder
             if layout_ph is not None:
                 styles.insert(0, layout_ph._element.txBody.find(qn("a:lstStyle")))
-            cached = self._styles[id(element)] = (element, styles, placeholder.width,
-                                                  placeholder.height)
-        return cached[1]
+                size = layout_ph.width, layout_ph.height
+            else:
+                size = placeholder.width, placeholder.height
+            found = self._layouts[key] = (layout._element, styles, *size)
+        return found[1:]
 
     def box(self, placeholder) -> tuple[int, int]:
         """A placeholder's width and height in EMU (its own, else its layout's)."""
