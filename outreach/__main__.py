@@ -1,7 +1,5 @@
 """Allow ``python -m outreach``."""
 
-import sys
+from .cli import exit_now, main
 
-from .cli import main
-
-sys.exit(main())
+exit_now(main())

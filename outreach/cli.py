@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import os
 import signal
 import sys
@@ -346,6 +348,9 @@ def _on_sigterm(signum, frame) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (also used by the console script)."""
+    # What is loaded by now (the library, pydantic's validators) lives as long as the
+    # process: out of the collector's reach, it is not walked again at every collection.
+    gc.freeze()
     args = parser().parse_args(argv)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_sigterm)
@@ -371,6 +376,22 @@ def main(argv: list[str] | None = None) -> int:
         return explained.exit_code
     except Exception as exc:
         return _internal(exc, args.debug)
+
+
+def exit_now(code: int) -> None:
+    """End the process once main() has returned: the exit handlers run and the output is
+    flushed, but the interpreter does not free its objects one by one on the way out, which
+    took a one-deck build tens of milliseconds. Whatever main() wrote is whole and closed."""
+    run_handlers = getattr(atexit, "_run_exitfuncs", None)  # CPython's; else exit as usual
+    if run_handlers is None:
+        sys.exit(code)
+    run_handlers()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said there
+            pass
+    os._exit(code)
 
 
 def _internal(exc: Exception, debug: bool) -> int:
