@@ -38,4 +38,8 @@ if [ "$with_tests" = 1 ]; then
 else
   .venv/bin/python -m pip install -q -e .
 fi
+# Compile the package now, so no build compiles it again: Python would, every time, where it
+# may not write bytecode (PYTHONDONTWRITEBYTECODE, a read-only checkout): a tenth of what a
+# deck-only build executes.
+.venv/bin/python -m compileall -q outreach >/dev/null
 echo "setup: ready (.venv)"
