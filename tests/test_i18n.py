@@ -117,6 +117,23 @@ def test_fields_marked_do_not_translate_are_not_extracted(content_copy):
     assert "Note: NCMEC is a US charity" in ids["resources.cybertipline.purpose"].comments
 
 
+def test_field_docstrings_are_the_translators_comments():
+    """The docstring under a model field (read from the source when first needed, not by
+    pydantic as each class is made) is the comment of every text of that field."""
+    from outreach.fielddocs import field_doc
+    from outreach.labels import Labels
+    from outreach.model import Meta, Source
+
+    ids = {t.id: t for t in i18n.texts(load_content(CONTENT))}
+    assert ids["meta.title"].comments[0] == field_doc(Meta, "title")
+    assert field_doc(Meta, "title").startswith("The campaign's title")
+    assert ids["labels.cite"].comments[0] == field_doc(Labels, "cite")
+    assert "keep {source} and {year}" in field_doc(Labels, "cite")
+    # A base class's field keeps its docstring; a field without one has none.
+    assert field_doc(Source, "note").startswith("A note for translators")
+    assert field_doc(Meta, "no_such_field") is None
+
+
 def test_a_broken_po_file_is_located(content_copy):
     po = i18n.init(load_content(content_copy), "de")
     po.write_text(po.read_text() + '\nmsgctxt "x"\nmsgid "unterminated\n', encoding="utf-8")

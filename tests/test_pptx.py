@@ -250,6 +250,11 @@ def test_runs_declare_language_and_core_properties_are_ours(deck, built):
     with zipfile.ZipFile(built / "en" / "deck.pptx") as z:
         core = z.read("docProps/core.xml").decode()
         app = z.read("docProps/app.xml").decode()
+        assert z.testzip() is None  # every entry's checksum holds after its date was set
+        stamp = props.created  # the build date, the same in every entry: no time of saving
+        assert {i.date_time for i in z.infolist()} == {
+            (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second // 2 * 2)}
+        assert {i.external_attr >> 16 for i in z.infolist()} == {0o644}
     assert "python-pptx" not in core and "Steve Canny" not in core + app
 
 
