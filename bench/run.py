@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py            # the whole table
     .venv/bin/python bench/run.py --quick    # the rows marked (q): under 5 minutes idle
+    .venv/bin/python bench/run.py --markdown # the table as the README shows it
 
 Rows: (q) cold full build (no chapters) and the gallery's share of it, (q) `check`, (q)
 one-product builds (deck, flyer) as whole processes with and without their gallery, (q) the
@@ -330,16 +331,23 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--plan-chapters"]:  # chapter_rows' measuring process
         plan_chapters(argv[1])
         return 0
-    began = time.perf_counter()
+    began, load = time.perf_counter(), os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        rows = quick_rows(Path(tmp))
+        rows = [(f"(q) {name}", value, note) for name, value, note in quick_rows(Path(tmp))]
         if "--quick" not in argv:
             rows += slow_rows(Path(tmp))
+    took = (f"measured in {time.perf_counter() - began:.0f} s on {len(os.sched_getaffinity(0))} "
+            f"cores, load average {load:.2f} before and {os.getloadavg()[0]:.2f} after")
+    if "--markdown" in argv:  # the README's table, as it stands
+        print(f"{took}:\n\n| measure | result | note |\n|---|---|---|")
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+        return 0
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'time':>16}  note")
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>16}  {note}")
-    print(f"(measured in {time.perf_counter() - began:.0f} s)")
+    print(f"({took})")
     return 0
 
 
