@@ -62,20 +62,35 @@ class Fingerprints:
             _tree_hash(PACKAGE / "interface"),  # the tool's own labels and their catalogs
         ]).encode()).hexdigest()
         self._templates: dict[str, str] = {}
+        self._fonts: dict[str, list[str]] = {}
+        self._catalogs: dict[Path, str] = {}
 
     def _template_hash(self, kind: str) -> str:
         if kind not in self._templates:
             self._templates[kind] = _tree_hash(self.templates / kind)
         return self._templates[kind]
 
+    def _font_stats(self, lang: str) -> list[str]:
+        """The font files a language is set in, with their sizes and times: looked up once
+        per language and build, not once per output (a no-op build has hundreds)."""
+        if lang not in self._fonts:
+            self._fonts[lang] = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+                                 for face in fonts.faces_for(lang)
+                                 for p in sorted(set(fonts.locate(face).values()))]
+        return self._fonts[lang]
+
+    def _catalog(self, path: Path) -> str:
+        """A locale's catalog hashed once per build, not once for each of its outputs."""
+        if path not in self._catalogs:
+            self._catalogs[path] = _file_hash(path)
+        return self._catalogs[path]
+
     def of(self, job: Job, chapter=None) -> str:
         """The fingerprint of everything one output is made from, including the chapter
         it is personalized for (its data and its logo)."""
         locales = self.content.folder / "locales"
         language = job.locale.split("-")[0]
-        font_stats = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
-                      for face in fonts.faces_for(script_locale(job.locale, self.source))
-                      for p in sorted(set(fonts.locate(face).values()))]
+        font_stats = self._font_stats(script_locale(job.locale, self.source))
         personal = []
         if chapter is not None:
             personal.append(chapter.model_dump_json())
@@ -83,8 +98,8 @@ class Fingerprints:
                 personal.append(_file_hash(self.content.folder / chapter.logo))
         parts = [self.common, *map(self._template_hash, job.product.uses), str(job.relpath),
                  *personal,
-                 _file_hash(locales / f"{job.locale}.po"), _file_hash(locales / f"{language}.po"),
-                 *font_stats]
+                 self._catalog(locales / f"{job.locale}.po"),
+                 self._catalog(locales / f"{language}.po"), *font_stats]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
