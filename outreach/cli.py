@@ -383,8 +383,8 @@ def exit_now(code: int) -> None:
     flushed, but the interpreter does not free its objects one by one on the way out, which
     took a one-deck build tens of milliseconds. Whatever main() wrote is whole and closed."""
     run_handlers = getattr(atexit, "_run_exitfuncs", None)  # CPython's; else exit as usual
-    if run_handlers is None:
-        sys.exit(code)
+    if run_handlers is None or sys.getprofile() or sys.gettrace():
+        sys.exit(code)  # a profiler or debugger writes its report after the script returns
     run_handlers()
     for stream in (sys.stdout, sys.stderr):
         try:
