@@ -53,6 +53,22 @@ def test_check_is_fast_path_without_the_pdf_engine():
         result.stdout + result.stderr
 
 
+def test_a_deck_only_build_needs_no_process_pool_and_exits_after_its_exit_handlers(tmp_path):
+    """A one-output build imports no pool; exit_now() skips freeing the interpreter's
+    objects, but still runs the exit handlers, flushes what was printed and keeps the code."""
+    code = ("import atexit, sys; from outreach.cli import exit_now, main; "
+            "atexit.register(lambda: print('handlers ran', flush=True)); "
+            f"rc = main(['-q', '--product', 'deck', '--locale', 'en', '--no-chapters', "
+            f"'--out', {str(tmp_path)!r}]); "
+            "print(rc, 'multiprocessing' in sys.modules, 'concurrent.futures' in sys.modules, "
+            "end=' '); exit_now(3)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 3, result.stderr
+    assert result.stdout == "0 False False handlers ran\n", result.stdout + result.stderr
+    assert (tmp_path / "en" / "deck.pptx").stat().st_size > 10_000
+
+
 def test_bad_content_exits_2_with_located_message_and_no_traceback(content_copy, tmp_path):
     edit(content_copy / "campaign.yaml", "unit: percent", "unit: percentage")
     result = run_cli("check", "--content", str(content_copy))
