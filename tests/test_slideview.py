@@ -171,6 +171,24 @@ def test_deck_pdf_has_a_page_per_slide_with_its_title(decks):
         assert re.sub(r"\s+", "", view.title) in text
 
 
+def test_a_bullet_shares_the_first_line_of_its_item(decks):
+    """WeasyPrint broke the line after a bullet when its item was too long to end on the
+    first line ("Ways to start the conversation", item 3): the bullet stood alone."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(deck_pdf(decks["en"], _families("en")))) as pdf:
+        bullets = 0
+        for page in pdf.pages:
+            chars = page.chars
+            for i, char in enumerate(chars[:-1]):
+                if char["text"] == "\u2022":
+                    bullets += 1
+                    after = next(c for c in chars[i + 1:] if c["text"].strip())
+                    assert abs(after["top"] - char["top"]) < char["size"] / 2, \
+                        f"page {page.page_number}: a bullet alone on its line above {after['text']!r}"
+    assert bullets >= 20  # the lists of the agenda, the signs, the steps for parents, ...
+
+
 def test_deck_pdf_refuses_css_in_the_font_list(decks):
     with pytest.raises(ValueError):
         deck_pdf(decks["en"], '"Noto Sans"; } body { background: url(https://example.com/)')

@@ -142,7 +142,9 @@ def _paragraph_html(p: Paragraph, k: float, first: bool, tag: str = "p") -> str:
         width = max(-p.indent * k, lead.size_pt * k * EMU_PER_PT * 0.8)
         spans.append(f'<span style="display:inline-block;text-indent:0;width:{_pt(width)};'
                      f'color:{_css(lead.colour)};font-size:{_pt(lead.size_pt * k * EMU_PER_PT)}">'
-                     "\u2022</span>")
+                     # A word joiner: WeasyPrint broke the line after the bullet, leaving it
+                     # alone above an item too long to end on the first line.
+                     "\u2022</span>\u2060")
     for r in p.runs:
         css = [f"font-size:{_pt(r.size_pt * k * EMU_PER_PT)}", f"color:{_css(r.colour)}"]
         css += ["font-weight:bold"] if r.bold else []
