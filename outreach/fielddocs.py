@@ -3,8 +3,8 @@
 A field's docstring is its description: translators see it as the comment of each PO
 entry, and editors see it in the JSON Schemas. pydantic can read these itself
 (``use_attribute_docstrings``), but it parses each class's source as the class is made,
-which cost every build about 35 ms (a third of a deck-only build's own work) while only
-the catalogs and the schemas print them. Here each module's source is parsed once, the
+which cost every build about 35 ms (of a deck-only build's 0.58 s) while only the
+catalogs and the schemas print them. Here each module's source is parsed once, the
 first time a description is needed.
 """
 
